@@ -1,0 +1,170 @@
+import { hostname } from 'node:os';
+import PgBoss from 'pg-boss';
+import type { Logger } from 'pino';
+import type { z } from 'zod';
+import type { Database, Tx } from './db.ts';
+
+/**
+ * A kind of background work. Payloads are validated on the way in (send) and on the way out
+ * (work), because a job can outlive the code that queued it.
+ */
+export interface JobDefinition<S extends z.ZodType = z.ZodType> {
+  name: string;
+  schema: S;
+  handler: (data: z.infer<S>, job: RunningJob) => Promise<void>;
+  /** Retries for failures; the publisher sets 0 where a blind retry could post twice. */
+  retryLimit?: number;
+  retryDelaySeconds?: number;
+  retryBackoff?: boolean;
+  expireInSeconds?: number;
+  /** Parallel handlers per worker process. */
+  concurrency?: number;
+  /** Standard five-field cron, in `cronTimezone` (UTC by default). */
+  cron?: string;
+  cronTimezone?: string;
+}
+
+export interface RunningJob {
+  id: string;
+  name: string;
+  workerId: string;
+  retryCount: number;
+  logger: Logger;
+}
+
+export interface SendOptions {
+  /** Run no earlier than this instant. */
+  startAfter?: Date;
+  /** At most one queued-or-active job with this key per job name. */
+  singletonKey?: string;
+  retryLimit?: number;
+  id?: string;
+}
+
+export const defineJob = <S extends z.ZodType>(definition: JobDefinition<S>): JobDefinition<S> => definition;
+
+export class JobEngine {
+  readonly workerId: string;
+  private readonly boss: PgBoss;
+  private readonly definitions = new Map<string, JobDefinition>();
+  private started = false;
+
+  constructor(
+    private readonly database: Database,
+    private readonly logger: Logger,
+    private readonly options: { pollSeconds: number; workerId?: string; cronCheckSeconds?: number },
+  ) {
+    this.workerId = options.workerId ?? `${hostname()}:${process.pid}`;
+    this.boss = new PgBoss({
+      db: { executeSql: (text, values) => database.executeSql(text, values) },
+      schema: 'pgboss',
+      // Crons are evaluated by whichever process gets there first; pg-boss debounces them across processes.
+      cronMonitorIntervalSeconds: options.cronCheckSeconds ?? 30,
+      cronWorkerIntervalSeconds: Math.max(1, options.cronCheckSeconds ?? 5),
+    });
+    this.boss.on('error', (error) => this.logger.error({ err: error }, 'job engine error'));
+  }
+
+  register(...definitions: JobDefinition[]): void {
+    for (const definition of definitions) {
+      if (this.started) throw new Error(`Register job ${definition.name} before the engine starts`);
+      if (this.definitions.has(definition.name)) throw new Error(`Job ${definition.name} is registered twice`);
+      this.definitions.set(definition.name, definition);
+    }
+  }
+
+  /**
+   * Creates queues and cron schedules. With `work`, this process also takes jobs; without it, it
+   * only queues them (an API process when workers run elsewhere).
+   */
+  async start({ work }: { work: boolean }): Promise<void> {
+    await this.boss.start();
+    this.started = true;
+    for (const definition of this.definitions.values()) {
+      await this.boss.createQueue(definition.name, {
+        name: definition.name,
+        retryLimit: definition.retryLimit ?? 3,
+        retryDelay: definition.retryDelaySeconds ?? 5,
+        retryBackoff: definition.retryBackoff ?? true,
+        expireInSeconds: definition.expireInSeconds ?? 15 * 60,
+      });
+      if (definition.cron) {
+        await this.boss.schedule(definition.name, definition.cron, {}, { tz: definition.cronTimezone ?? 'UTC' });
+      }
+    }
+    if (work) {
+      for (const definition of this.definitions.values()) {
+        for (let i = 0; i < (definition.concurrency ?? 1); i++) await this.startWorker(definition);
+      }
+    }
+  }
+
+  private async startWorker(definition: JobDefinition): Promise<void> {
+    await this.boss.work(
+      definition.name,
+      { pollingIntervalSeconds: this.options.pollSeconds, batchSize: 1, includeMetadata: true },
+      async ([job]) => {
+        if (!job) return;
+        const logger = this.logger.child({ job: definition.name, jobId: job.id, workerId: this.workerId });
+        const parsed = definition.schema.safeParse(job.data);
+        if (!parsed.success) {
+          // A malformed payload will not get better on retry: fail it with the reason and move on.
+          logger.error({ issues: parsed.error.issues }, 'job payload rejected');
+          await this.boss.fail(definition.name, job.id, { error: 'invalid payload', issues: parsed.error.issues });
+          return;
+        }
+        try {
+          await definition.handler(parsed.data, {
+            id: job.id,
+            name: definition.name,
+            workerId: this.workerId,
+            retryCount: job.retryCount,
+            logger,
+          });
+        } catch (error) {
+          logger.warn({ err: error, retryCount: job.retryCount }, 'job failed');
+          throw error;
+        }
+      },
+    );
+  }
+
+  async send(name: string, data: unknown, options: SendOptions = {}, tx?: Tx): Promise<string | null> {
+    const definition = this.definitions.get(name);
+    if (!definition) throw new Error(`Unknown job ${name}`);
+    const payload = definition.schema.parse(data) as object;
+    return this.boss.send(name, payload, {
+      ...(options.startAfter ? { startAfter: options.startAfter } : {}),
+      ...(options.singletonKey ? { singletonKey: options.singletonKey } : {}),
+      ...(options.retryLimit !== undefined ? { retryLimit: options.retryLimit } : {}),
+      ...(options.id ? { id: options.id } : {}),
+      ...(tx ? { db: transactionExecutor(tx) } : {}),
+    });
+  }
+
+  async getJob(name: string, id: string) {
+    return this.boss.getJobById(name, id, { includeArchive: true });
+  }
+
+  async stop(): Promise<void> {
+    if (!this.started) return;
+    this.started = false;
+    await this.boss.stop({ graceful: true, wait: true, close: false, timeout: 10_000 });
+  }
+}
+
+/**
+ * Lets a job be queued inside the caller's transaction, so that "save the post" and "queue its
+ * publish" commit or roll back together. Both Drizzle drivers keep their connection (a pg client
+ * or a PGlite transaction) on the transaction's session, and both answer `query(text, values)`.
+ */
+function transactionExecutor(tx: Tx) {
+  const client = (tx as unknown as { session: { client: { query(text: string, values?: unknown[]): Promise<{ rows: unknown[] }> } } })
+    .session.client;
+  return {
+    executeSql: async (text: string, values: unknown[]) => {
+      const result = await client.query(text, values);
+      return { rows: result.rows };
+    },
+  };
+}

@@ -1,0 +1,4 @@
+// Every table Chorus owns, for Drizzle's typed queries and for drizzle-kit's migration generator.
+export * from '../auth/schema.ts';
+export * from '../workspaces/schema.ts';
+export * from './jobs-schema.ts';

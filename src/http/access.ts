@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Chorus } from '../core/chorus.ts';
-import { AppError, forbidden, unauthorized } from '../core/errors.ts';
+import { AppError, forbidden, notFound, unauthorized } from '../core/errors.ts';
 import { safeEqual } from '../core/crypto.ts';
 import { resolveSession } from '../auth/sessions.ts';
 import { resolveApiToken } from '../auth/tokens.ts';
@@ -37,6 +37,7 @@ declare module 'fastify' {
 }
 
 export const SESSION_COOKIE = 'chorus_session';
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 export const isPermission = (access: Access): access is Permission => access in PERMISSIONS;
@@ -74,6 +75,7 @@ export function makeAccessHook(chorus: Chorus) {
     }
     const workspaceId = (request.params as { workspaceId?: string }).workspaceId;
     if (!workspaceId) throw new Error(`Route ${request.routeOptions.url} needs :workspaceId for ${access}`);
+    if (!UUID.test(workspaceId)) throw notFound('workspace');
     const { workspace, role } = await accessWorkspace(chorus.db, auth.user, workspaceId);
     auth.workspace = workspace;
     auth.role = role;

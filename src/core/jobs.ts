@@ -17,6 +17,12 @@ export interface JobDefinition<S extends z.ZodType = z.ZodType> {
   retryDelaySeconds?: number;
   retryBackoff?: boolean;
   expireInSeconds?: number;
+  /**
+   * How singleton keys behave (pg-boss queue policies): 'stately' keeps at most one queued and one
+   * running job per key, 'short' at most one queued, 'singleton' at most one running; 'standard'
+   * ignores keys unless `singletonSeconds` is given.
+   */
+  policy?: 'standard' | 'short' | 'singleton' | 'stately';
   /** Parallel handlers per worker process. */
   concurrency?: number;
   /** Standard five-field cron, in `cronTimezone` (UTC by default). */
@@ -35,8 +41,9 @@ export interface RunningJob {
 export interface SendOptions {
   /** Run no earlier than this instant. */
   startAfter?: Date;
-  /** At most one queued-or-active job with this key per job name. */
+  /** Deduplicates by the job's policy (see JobDefinition.policy), or within `singletonSeconds`. */
   singletonKey?: string;
+  singletonSeconds?: number;
   retryLimit?: number;
   id?: string;
 }
@@ -83,6 +90,7 @@ export class JobEngine {
     for (const definition of this.definitions.values()) {
       await this.boss.createQueue(definition.name, {
         name: definition.name,
+        policy: definition.policy ?? 'standard',
         retryLimit: definition.retryLimit ?? 3,
         retryDelay: definition.retryDelaySeconds ?? 5,
         retryBackoff: definition.retryBackoff ?? true,
@@ -136,6 +144,7 @@ export class JobEngine {
     return this.boss.send(name, payload, {
       ...(options.startAfter ? { startAfter: options.startAfter } : {}),
       ...(options.singletonKey ? { singletonKey: options.singletonKey } : {}),
+      ...(options.singletonSeconds ? { singletonSeconds: options.singletonSeconds } : {}),
       ...(options.retryLimit !== undefined ? { retryLimit: options.retryLimit } : {}),
       ...(options.id ? { id: options.id } : {}),
       ...(tx ? { db: transactionExecutor(tx) } : {}),

@@ -40,6 +40,9 @@ export async function buildApp(chorus: Chorus): Promise<FastifyInstance> {
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(errorHandler);
   app.decorateRequest('auth', null);
+  // The API speaks JSON only. Dropping the text/plain parser also means a cross-site "simple"
+  // request (which browsers send without asking) can never reach a handler.
+  app.removeContentTypeParser('text/plain');
 
   // Refuse to start with an API route that forgot to say who may call it.
   const routes: RouteInfo[] = [];

@@ -23,7 +23,7 @@ export interface JobDefinition<S extends z.ZodType = z.ZodType> {
    * ignores keys unless `singletonSeconds` is given.
    */
   policy?: 'standard' | 'short' | 'singleton' | 'stately';
-  /** Parallel handlers per worker process. */
+  /** Jobs of this kind one worker process runs side by side (default 4). */
   concurrency?: number;
   /** Standard five-field cron, in `cronTimezone` (UTC by default). */
   cron?: string;
@@ -101,40 +101,43 @@ export class JobEngine {
       }
     }
     if (work) {
-      for (const definition of this.definitions.values()) {
-        for (let i = 0; i < (definition.concurrency ?? 1); i++) await this.startWorker(definition);
-      }
+      for (const definition of this.definitions.values()) await this.startWorker(definition);
     }
   }
 
+  /**
+   * One polling loop per job kind. It fetches up to `concurrency` jobs at once, runs them side by
+   * side, and fails each failing job on its own (pg-boss would otherwise fail the whole batch).
+   * While jobs keep coming it fetches again at once instead of sleeping out the polling interval.
+   */
   private async startWorker(definition: JobDefinition): Promise<void> {
-    await this.boss.work(
+    let loopId: string | undefined;
+    loopId = await this.boss.work(
       definition.name,
-      { pollingIntervalSeconds: this.options.pollSeconds, batchSize: 1, includeMetadata: true },
-      async ([job]) => {
-        if (!job) return;
-        const logger = this.logger.child({ job: definition.name, jobId: job.id, workerId: this.workerId });
-        const parsed = definition.schema.safeParse(job.data);
-        if (!parsed.success) {
-          // A malformed payload will not get better on retry: fail it with the reason and move on.
-          logger.error({ issues: parsed.error.issues }, 'job payload rejected');
-          await this.boss.fail(definition.name, job.id, { error: 'invalid payload', issues: parsed.error.issues });
-          return;
-        }
-        try {
-          await definition.handler(parsed.data, {
-            id: job.id,
-            name: definition.name,
-            workerId: this.workerId,
-            retryCount: job.retryCount,
-            logger,
-          });
-        } catch (error) {
-          logger.warn({ err: error, retryCount: job.retryCount }, 'job failed');
-          throw error;
-        }
+      { pollingIntervalSeconds: this.options.pollSeconds, batchSize: definition.concurrency ?? 4, includeMetadata: true },
+      async (jobs) => {
+        await Promise.all(jobs.map((job) => this.runOne(definition, job)));
+        if (jobs.length > 0 && loopId) this.boss.notifyWorker(loopId);
       },
     );
+  }
+
+  private async runOne(definition: JobDefinition, job: PgBoss.JobWithMetadata<unknown>): Promise<void> {
+    const logger = this.logger.child({ job: definition.name, jobId: job.id, workerId: this.workerId });
+    const parsed = definition.schema.safeParse(job.data);
+    if (!parsed.success) {
+      // A malformed payload will not get better on retry: fail it for good, with the reason.
+      logger.error({ issues: parsed.error.issues }, 'job payload rejected');
+      await this.boss.fail(definition.name, job.id, { error: 'invalid payload', issues: parsed.error.issues });
+      return;
+    }
+    try {
+      await definition.handler(parsed.data, { id: job.id, name: definition.name, workerId: this.workerId, retryCount: job.retryCount, logger });
+    } catch (error) {
+      logger.warn({ err: error, retryCount: job.retryCount }, 'job failed');
+      // Marks this job failed (or due for retry); the rest of the batch completes normally.
+      await this.boss.fail(definition.name, job.id, { error: error instanceof Error ? error.message : String(error) });
+    }
   }
 
   async send(name: string, data: unknown, options: SendOptions = {}, tx?: Tx): Promise<string | null> {

@@ -9,7 +9,7 @@ export const probeJob = (chorus: Pick<Chorus, 'db'>) =>
     name: 'system.probe',
     schema: z.object({ probeId: z.string().min(1).max(100) }),
     retryLimit: 0,
-    concurrency: 2,
+    concurrency: 8,
     handler: async ({ probeId }, job) => {
       await chorus.db.insert(jobProbes).values({ probeId, jobId: job.id, workerId: job.workerId });
     },

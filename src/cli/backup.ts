@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import type { Config } from '../core/config.ts';
@@ -35,6 +35,7 @@ export async function restore(config: Config, inFile: string): Promise<string> {
     throw new Error(`${target} is not empty. Move it away first; restore never overwrites data.`);
   }
   const archive = new Blob([readFileSync(inFile)]);
+  mkdirSync(config.dataDir, { recursive: true });
   const pglite = await PGlite.create(target, { loadDataDir: archive });
   await pglite.query('select 1');
   await pglite.close();

@@ -1,0 +1,152 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { startInstance, type Instance } from '../../src/instance.ts';
+import { loadConfig } from '../../src/core/config.ts';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+/** Set CHORUS_SCREENSHOTS=1 to save screenshots of each step to /tmp/chorus-*.png. */
+const SCREENSHOTS = process.env.CHORUS_SCREENSHOTS === '1';
+
+const OWNER = { name: 'Olivia Owner', email: 'olivia@example.com', password: 'correct horse battery' };
+const MEMBER = { name: 'Sam Analyst', email: 'sam@example.com', password: 'sam has a long password' };
+
+describe('web app shell', () => {
+  let dataDir: string;
+  let instance: Instance;
+  let browser: Browser;
+  let url: string;
+
+  const shot = async (page: Page, name: string) => {
+    if (SCREENSHOTS) await page.screenshot({ path: `/tmp/chorus-${name}.png`, fullPage: true });
+  };
+
+  beforeAll(async () => {
+    if (!existsSync(join(ROOT, 'web/dist/index.html'))) {
+      const build = spawnSync(process.execPath, [join(ROOT, 'scripts/build-web.mjs')], { cwd: ROOT, encoding: 'utf8' });
+      if (build.status !== 0) throw new Error(`Building the web app failed:\n${build.stdout}\n${build.stderr}`);
+    }
+    dataDir = mkdtempSync(join(tmpdir(), 'chorus-browser-'));
+    instance = await startInstance({
+      config: loadConfig({ LOG_LEVEL: 'silent' } as NodeJS.ProcessEnv, { dataDir, port: 0 }),
+      work: true,
+      http: true,
+    });
+    url = instance.url!;
+    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await instance?.stop();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('sets up the owner, signs in, invites a member who joins, and records it in the audit log', async () => {
+    const ownerContext = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+    const page = await ownerContext.newPage();
+
+    // First run: the app sends a visitor to owner setup.
+    await page.goto(url);
+    await expect.poll(() => page.url()).toContain('/setup');
+    await page.getByLabel('Organisation name').fill('Acme');
+    await page.getByLabel('First workspace').fill('Acme Global');
+    await page.getByLabel('Your name').fill(OWNER.name);
+    await page.getByLabel('Email').fill(OWNER.email);
+    await page.getByLabel('Password').fill('too short');
+    await page.getByRole('button', { name: 'Create organisation' }).click();
+    // The server's field error lands on the password field.
+    await expect.poll(() => page.getByText('Use at least 10 characters.', { exact: true }).count()).toBe(1);
+    await shot(page, 'setup-error');
+    await page.getByLabel('Password').fill(OWNER.password);
+    await page.getByRole('button', { name: 'Create organisation' }).click();
+
+    // Lands in the app shell.
+    await page.getByRole('heading', { name: 'Publish', level: 1 }).waitFor();
+    expect(await page.getByRole('link', { name: 'Publish' }).getAttribute('aria-current')).toBe('page');
+    for (const name of ['Inbox', 'Listen', 'Reports', 'Settings']) expect(await page.getByRole('link', { name }).count()).toBe(1);
+    await shot(page, 'publish-desktop');
+
+    // Sign out, then a wrong password shows the server's message.
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    await page.getByLabel('Email').fill(OWNER.email);
+    await page.getByLabel('Password').fill('not the password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('alert').filter({ hasText: 'That email and password do not match an account.' }).waitFor();
+    await shot(page, 'login-error');
+
+    await page.getByLabel('Password').fill(OWNER.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Publish', level: 1 }).waitFor();
+
+    // Add a member by email: someone new gets an invitation link, shown once.
+    await page.getByRole('link', { name: 'Settings' }).click();
+    await page.getByRole('link', { name: 'Members & roles' }).click();
+    await page.getByLabel('Email').fill(MEMBER.email);
+    await page.getByLabel('Role', { exact: true }).selectOption('analyst');
+    await page.getByRole('button', { name: 'Add member' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Invitation link' });
+    await dialog.waitFor();
+    const invitationUrl = await dialog.getByLabel('Invitation link').inputValue();
+    expect(invitationUrl).toMatch(/\/invite\/[\w-]{10,}$/);
+    expect(new URL(invitationUrl).origin).toBe(new URL(url).origin);
+    await shot(page, 'invitation');
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden' });
+    await page.getByRole('cell', { name: /sam@example\.com/ }).getByText('Invitation pending').waitFor();
+    await shot(page, 'members-desktop');
+
+    // The invited person opens the link in their own browser, sets a password and is in.
+    const memberContext = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    const memberPage = await memberContext.newPage();
+    await memberPage.goto(invitationUrl);
+    await memberPage.getByRole('heading', { name: 'Join your team on Chorus' }).waitFor();
+    await memberPage.getByLabel('Your name').fill(MEMBER.name);
+    await memberPage.getByLabel('Password', { exact: true }).fill(MEMBER.password);
+    await memberPage.getByLabel('Confirm password').fill(MEMBER.password);
+    await shot(memberPage, 'invite-phone');
+    await memberPage.getByRole('button', { name: 'Set password and join' }).click();
+    await memberPage.getByRole('heading', { name: 'Publish', level: 1 }).waitFor();
+    await shot(memberPage, 'publish-phone');
+
+    // On a phone the navigation is a drawer; the member sees their role and no admin controls.
+    await memberPage.getByRole('button', { name: 'Open navigation' }).click();
+    expect(await memberPage.getByTestId('current-role').textContent()).toBe('Analyst');
+    if (SCREENSHOTS) await memberPage.waitForTimeout(300); // the drawer slides in
+    await shot(memberPage, 'drawer-phone');
+    await memberPage.getByRole('link', { name: 'Settings' }).click();
+    await memberPage.getByRole('link', { name: 'Members & roles' }).click();
+    await memberPage.getByRole('cell', { name: /sam@example\.com/ }).waitFor();
+    expect(await memberPage.getByRole('button', { name: 'Add member' }).count()).toBe(0);
+    expect(await memberPage.getByRole('link', { name: 'Audit log' }).count()).toBe(0);
+    await shot(memberPage, 'members-phone');
+    await memberContext.close();
+
+    // Back as the owner: the audit log shows the addition.
+    await page.getByRole('link', { name: 'Audit log' }).click();
+    const row = page.getByRole('row').filter({ hasText: 'member.added' });
+    await row.first().waitFor();
+    expect(await row.first().textContent()).toContain(OWNER.email);
+    await page.getByLabel('Action').fill('member.added');
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await expect.poll(() => page.getByRole('row').filter({ hasText: 'workspace.created' }).count()).toBe(0);
+    expect(await page.getByRole('row').filter({ hasText: 'member.added' }).count()).toBe(1);
+    await shot(page, 'audit-desktop');
+    await ownerContext.close();
+  });
+});

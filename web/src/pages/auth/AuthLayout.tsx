@@ -1,0 +1,22 @@
+import type { ReactNode } from 'react';
+import { Logo } from '../../shell/icons.tsx';
+
+export function AuthLayout({ title, lead, children, footer }: { title: string; lead?: ReactNode; children: ReactNode; footer?: ReactNode }) {
+  return (
+    <main className="auth-page">
+      <div className="auth-card">
+        <div className="auth-card__brand">
+          <Logo />
+          <span>Chorus</span>
+        </div>
+        <h1>{title}</h1>
+        {lead && <p className="auth-card__lead">{lead}</p>}
+        {children}
+      </div>
+      {footer && <p className="auth-page__footer">{footer}</p>}
+    </main>
+  );
+}
+
+export const formValues = (form: HTMLFormElement): Record<string, string> =>
+  Object.fromEntries([...new FormData(form).entries()].map(([key, value]) => [key, String(value)]));

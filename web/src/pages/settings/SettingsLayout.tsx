@@ -1,0 +1,28 @@
+import { NavLink, Outlet } from 'react-router-dom';
+import { can } from '../../api/session.ts';
+import { PageHeader } from '../../components/Page.tsx';
+import { useShell } from '../../shell/useWorkspace.ts';
+
+export function SettingsLayout() {
+  const shell = useShell();
+  const tabs = [
+    { to: 'workspace', label: 'Workspace' },
+    { to: 'members', label: 'Members & roles' },
+    { to: 'teams', label: 'Teams' },
+    ...(can(shell.workspace, 'audit.read') ? [{ to: 'audit', label: 'Audit log' }] : []),
+    { to: 'account', label: 'Account' },
+  ];
+  return (
+    <div className="page">
+      <PageHeader title="Settings" description={`Settings of ${shell.workspace.name} and of your account.`} />
+      <nav className="tabs" aria-label="Settings">
+        {tabs.map((tab) => (
+          <NavLink key={tab.to} to={tab.to} className="tabs__link">
+            {tab.label}
+          </NavLink>
+        ))}
+      </nav>
+      <Outlet context={shell} />
+    </div>
+  );
+}

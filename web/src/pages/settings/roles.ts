@@ -1,0 +1,1 @@
+export { WORKSPACE_ROLES, ROLE_DESCRIPTIONS } from '../../../../src/workspaces/roles.ts';

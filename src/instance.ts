@@ -5,13 +5,15 @@ import { openDatabase, type Database } from './core/db.ts';
 import { runMigrations } from './core/migrate.ts';
 import { JobEngine, type JobDefinition } from './core/jobs.ts';
 import { createLogger } from './core/logger.ts';
-import type { Chorus } from './core/chorus.ts';
+import { connectorsFrom, type Chorus, type Connectors } from './core/chorus.ts';
 import { probeJob } from './core/probe.ts';
 import { pruneAuthJob } from './auth/jobs.ts';
+import { refreshTokensJob } from './profiles/jobs.ts';
+import { defaultConnectors } from './connectors/registry.ts';
 import { buildApp } from './http/app.ts';
 
 /** Every kind of background job Chorus runs. A new domain adds its jobs here. */
-export const allJobs = (chorus: Chorus): JobDefinition[] => [probeJob(chorus), pruneAuthJob(chorus)];
+export const allJobs = (chorus: Chorus): JobDefinition[] => [probeJob(chorus), pruneAuthJob(chorus), refreshTokensJob(chorus)];
 
 export interface StartOptions {
   config?: Config;
@@ -21,6 +23,8 @@ export interface StartOptions {
   /** Serve HTTP. A worker process does not. */
   http: boolean;
   workerId?: string;
+  /** The networks to reach; tests point them at local peers. */
+  connectors?: Connectors;
 }
 
 export interface Instance {
@@ -46,7 +50,7 @@ export async function startInstance(options: StartOptions): Promise<Instance> {
       pollSeconds: config.jobPollSeconds,
       ...(options.workerId ? { workerId: options.workerId } : {}),
     });
-    const chorus: Chorus = { config, database, db: database.db, logger, jobs };
+    const chorus: Chorus = { config, database, db: database.db, logger, jobs, connectors: options.connectors ?? connectorsFrom(defaultConnectors()) };
     jobs.register(...allJobs(chorus));
     await jobs.start({ work: options.work });
     let app: FastifyInstance | null = null;

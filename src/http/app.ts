@@ -15,6 +15,7 @@ import { authRoutes } from '../auth/routes.ts';
 import { workspaceRoutes } from '../workspaces/routes.ts';
 import { memberRoutes } from '../workspaces/member-routes.ts';
 import { auditRoutes } from '../workspaces/audit-routes.ts';
+import { profileRoutes } from '../profiles/routes.ts';
 
 
 export const WEB_DIST = fileURLToPath(new URL('../../web/dist', import.meta.url));
@@ -94,6 +95,7 @@ export async function buildApp(chorus: Chorus): Promise<FastifyInstance> {
       await workspaceRoutes(typed, chorus);
       await memberRoutes(typed, chorus);
       await auditRoutes(typed, chorus);
+      await profileRoutes(typed, chorus);
     },
     { prefix: '/api/v1' },
   );

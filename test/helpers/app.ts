@@ -4,7 +4,7 @@ import { buildApp } from '../../src/http/app.ts';
 import { loadConfig } from '../../src/core/config.ts';
 import { JobEngine } from '../../src/core/jobs.ts';
 import { createLogger } from '../../src/core/logger.ts';
-import type { Chorus } from '../../src/core/chorus.ts';
+import { connectorsFrom, type Chorus, type Connectors } from '../../src/core/chorus.ts';
 import { allJobs } from '../../src/instance.ts';
 import { createTestDatabase, type Backend, type TestDatabase } from './db.ts';
 
@@ -18,7 +18,7 @@ export interface TestApp {
 }
 
 /** A complete Chorus API on a fresh database, driven in-process with `app.inject`. */
-export async function createTestApp(backend: Backend, options: { work?: boolean } = {}): Promise<TestApp> {
+export async function createTestApp(backend: Backend, options: { work?: boolean; connectors?: Connectors } = {}): Promise<TestApp> {
   const database = await createTestDatabase(backend);
   const logLines: string[] = [];
   const sink = new Writable({
@@ -30,7 +30,7 @@ export async function createTestApp(backend: Backend, options: { work?: boolean 
   const logger = createLogger('info', sink);
   const config = loadConfig({ CHORUS_SECRET_KEY: 'ab'.repeat(32) } as NodeJS.ProcessEnv, { dataDir: '/nonexistent', port: 0 });
   const jobs = new JobEngine(database, logger, { pollSeconds: 0.5 });
-  const chorus: Chorus = { config, database, db: database.db, logger, jobs };
+  const chorus: Chorus = { config, database, db: database.db, logger, jobs, connectors: options.connectors ?? connectorsFrom([]) };
   jobs.register(...allJobs(chorus));
   await jobs.start({ work: options.work ?? false });
   const app = await buildApp(chorus);

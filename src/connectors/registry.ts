@@ -1,0 +1,26 @@
+/**
+ * Every connector Chorus ships, by network. The instance builds them once (with its HTTP options)
+ * and hands them to services; tests build them aimed at local peers or fake fetches.
+ */
+import { createBlueskyConnector } from './bluesky/connector.ts';
+import type { Connector, ConnectorContext, ConnectorInfo, NetworkId } from './connector.ts';
+
+export type ConnectorFactory = (ctx?: ConnectorContext) => Connector;
+
+export const connectorFactories: Readonly<Partial<Record<NetworkId, ConnectorFactory>>> = {
+  bluesky: createBlueskyConnector,
+};
+
+/** All shipped connectors, built with one context. */
+export function createConnectors(ctx: ConnectorContext = {}): Connector[] {
+  return Object.values(connectorFactories).map((factory) => factory(ctx));
+}
+
+export function createConnector(network: NetworkId, ctx: ConnectorContext = {}): Connector {
+  const factory = connectorFactories[network];
+  if (!factory) throw new Error(`No connector for network "${network}".`);
+  return factory(ctx);
+}
+
+/** Capabilities and limits of every network, for the composer and the API (no credentials needed). */
+export const connectorInfos = (): ConnectorInfo[] => createConnectors().map((c) => c.info);

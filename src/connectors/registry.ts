@@ -24,3 +24,6 @@ export function createConnector(network: NetworkId, ctx: ConnectorContext = {}):
 
 /** Capabilities and limits of every network, for the composer and the API (no credentials needed). */
 export const connectorInfos = (): ConnectorInfo[] => createConnectors().map((c) => c.info);
+
+/** The instance's connectors with default HTTP settings (what `src/instance.ts` wires in). */
+export const defaultConnectors = (ctx: ConnectorContext = {}): Connector[] => createConnectors(ctx);

@@ -62,7 +62,7 @@ describe('web app shell', () => {
 
     // First run: the app sends a visitor to owner setup.
     await page.goto(url);
-    await expect.poll(() => page.url()).toContain('/setup');
+    await page.waitForURL(/\/setup$/);
     await page.getByLabel('Organisation name').fill('Acme');
     await page.getByLabel('First workspace').fill('Acme Global');
     await page.getByLabel('Your name').fill(OWNER.name);
@@ -70,7 +70,8 @@ describe('web app shell', () => {
     await page.getByLabel('Password').fill('too short');
     await page.getByRole('button', { name: 'Create organisation' }).click();
     // The server's field error lands on the password field.
-    await expect.poll(() => page.getByText('Use at least 10 characters.', { exact: true }).count()).toBe(1);
+    await page.getByText('Use at least 10 characters.', { exact: true }).waitFor();
+    expect(await page.getByLabel('Password').getAttribute('aria-invalid')).toBe('true');
     await shot(page, 'setup-error');
     await page.getByLabel('Password').fill(OWNER.password);
     await page.getByRole('button', { name: 'Create organisation' }).click();
@@ -144,7 +145,7 @@ describe('web app shell', () => {
     expect(await row.first().textContent()).toContain(OWNER.email);
     await page.getByLabel('Action').fill('member.added');
     await page.getByRole('button', { name: 'Apply' }).click();
-    await expect.poll(() => page.getByRole('row').filter({ hasText: 'workspace.created' }).count()).toBe(0);
+    await page.getByRole('row').filter({ hasText: 'workspace.created' }).waitFor({ state: 'detached' });
     expect(await page.getByRole('row').filter({ hasText: 'member.added' }).count()).toBe(1);
     await shot(page, 'audit-desktop');
     await ownerContext.close();

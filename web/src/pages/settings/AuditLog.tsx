@@ -25,6 +25,7 @@ export function AuditLog() {
       </Section>
     );
   }
+  const userName = (id: string) => members.data?.find((m) => m.userId === id)?.name;
   const events = log.data?.pages.flatMap((page) => page.events) ?? [];
   const filtered = Object.values(filters).some(Boolean);
 
@@ -40,7 +41,7 @@ export function AuditLog() {
       )}
       {events.length > 0 && (
         <div className="table-wrap">
-          <table className="table table--audit">
+          <table className="table table--audit table--stack">
             <caption className="visually-hidden">Audit events, newest first</caption>
             <thead>
               <tr>
@@ -57,13 +58,13 @@ export function AuditLog() {
                   <td className="nowrap">
                     <time dateTime={event.createdAt}>{formatDateTime(event.createdAt)}</time>
                   </td>
-                  <td>{event.actorLabel}</td>
-                  <td>
+                  <td data-label="Actor">{event.actorLabel}</td>
+                  <td data-label="Action">
                     <code className="action">{event.action}</code>
                   </td>
-                  <td>{describeTarget(event, members.data ?? [], teams.data ?? [], workspace)}</td>
-                  <td>
-                    <AuditChanges before={event.before} after={event.after} />
+                  <td data-label="Target">{describeTarget(event, members.data ?? [], teams.data ?? [], workspace)}</td>
+                  <td data-label="Changes">
+                    <AuditChanges before={event.before} after={event.after} userName={userName} />
                   </td>
                 </tr>
               ))}

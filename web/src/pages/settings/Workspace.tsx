@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { Link } from 'react-router-dom';
 import { patch } from '../../api/client.ts';
 import { can, isOrgAdmin, sessionKey } from '../../api/session.ts';
 import type { Workspace } from '../../api/types.ts';
@@ -71,7 +72,9 @@ export function WorkspaceSettings() {
           <ul className="plain-list">
             {session.workspaces.map((w) => (
               <li key={w.id} className="plain-list__row">
-                <span>{w.name}</span>
+                <Link to={`/w/${w.id}/settings/workspace`} aria-current={w.id === workspace.id ? 'page' : undefined}>
+                  {w.name}
+                </Link>
                 <span className="muted">{w.timezone.replace(/_/g, ' ')}</span>
               </li>
             ))}

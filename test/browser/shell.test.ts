@@ -130,6 +130,12 @@ describe('web app shell', () => {
     expect(await memberPage.getByTestId('current-role').textContent()).toBe('Analyst');
     if (SCREENSHOTS) await memberPage.waitForTimeout(300); // the drawer slides in
     await shot(memberPage, 'drawer-phone');
+    // Escape closes the drawer and gives focus back to the menu button.
+    const menu = memberPage.getByRole('button', { name: 'Open navigation' });
+    await memberPage.keyboard.press('Escape');
+    await expect.poll(() => menu.getAttribute('aria-expanded')).toBe('false');
+    expect(await menu.evaluate((el) => el === document.activeElement)).toBe(true);
+    await menu.click();
     await memberPage.getByRole('link', { name: 'Settings' }).click();
     await memberPage.getByRole('link', { name: 'Members & roles' }).click();
     await memberPage.getByRole('cell', { name: /sam@example\.com/ }).waitFor();

@@ -1,6 +1,14 @@
-import type { ReactNode } from 'react';
+import { useEffect, type ReactNode } from 'react';
+
+/** Names the browser tab after the page. */
+export function useDocumentTitle(title: string) {
+  useEffect(() => {
+    document.title = `${title} · Chorus`;
+  }, [title]);
+}
 
 export function PageHeader({ title, description, actions }: { title: string; description?: ReactNode; actions?: ReactNode }) {
+  useDocumentTitle(title);
   return (
     <header className="page-header">
       <div>

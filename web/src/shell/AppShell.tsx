@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { NavLink, Outlet, useLocation, useParams } from 'react-router-dom';
 import { useSession } from '../api/session.ts';
 import { NotFound } from '../pages/NotFound.tsx';
@@ -22,15 +22,31 @@ export function AppShell() {
   const { data: session } = useSession();
   const location = useLocation();
   const [navOpen, setNavOpen] = useState(false);
+  const menuButton = useRef<HTMLButtonElement>(null);
+  const closeButton = useRef<HTMLButtonElement>(null);
   const workspace = session?.workspaces.find((w) => w.id === workspaceId);
 
   useEffect(() => {
     if (workspace) rememberWorkspace(workspace.id);
   }, [workspace]);
   useEffect(() => setNavOpen(false), [location.pathname]);
+  const restoreFocus = useRef(false);
+  const closeNav = () => {
+    restoreFocus.current = true;
+    setNavOpen(false);
+  };
+  useEffect(() => {
+    // After the page behind the drawer is no longer inert, focus goes back to the menu button.
+    if (navOpen || !restoreFocus.current) return;
+    restoreFocus.current = false;
+    menuButton.current?.focus();
+  }, [navOpen]);
   useEffect(() => {
     if (!navOpen) return;
-    const onKey = (event: KeyboardEvent) => event.key === 'Escape' && setNavOpen(false);
+    closeButton.current?.focus();
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key === 'Escape' && !document.querySelector('dialog[open]')) closeNav();
+    };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
   }, [navOpen]);
@@ -44,8 +60,9 @@ export function AppShell() {
       <a className="skip-link" href="#main">
         Skip to content
       </a>
-      <header className="topbar">
+      <header className="topbar" inert={navOpen}>
         <button
+          ref={menuButton}
           type="button"
           className="icon-button"
           aria-label="Open navigation"
@@ -60,12 +77,12 @@ export function AppShell() {
           <span className="topbar__workspace">{workspace.name}</span>
         </span>
       </header>
-      <div className="shell__scrim" aria-hidden="true" onClick={() => setNavOpen(false)} />
+      <div className="shell__scrim" aria-hidden="true" onClick={closeNav} />
       <aside className="sidebar" id="sidebar" aria-label="Sidebar">
         <div className="sidebar__brand">
           <Logo />
           <span>Chorus</span>
-          <button type="button" className="icon-button sidebar__close" aria-label="Close navigation" onClick={() => setNavOpen(false)}>
+          <button ref={closeButton} type="button" className="icon-button sidebar__close" aria-label="Close navigation" onClick={closeNav}>
             <span aria-hidden="true">×</span>
           </button>
         </div>
@@ -84,7 +101,7 @@ export function AppShell() {
         </nav>
         <UserMenu session={session} workspace={workspace} />
       </aside>
-      <main className="main" id="main" tabIndex={-1}>
+      <main className="main" id="main" tabIndex={-1} inert={navOpen}>
         <Outlet context={context} />
       </main>
     </div>

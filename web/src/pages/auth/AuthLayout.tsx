@@ -1,7 +1,9 @@
 import type { ReactNode } from 'react';
 import { Logo } from '../../shell/icons.tsx';
+import { useDocumentTitle } from '../../components/Page.tsx';
 
 export function AuthLayout({ title, lead, children, footer }: { title: string; lead?: ReactNode; children: ReactNode; footer?: ReactNode }) {
+  useDocumentTitle(title);
   return (
     <main className="auth-page">
       <div className="auth-card">

@@ -309,6 +309,8 @@ export interface Connector {
   /** Items newer than `since` (a cursor from the previous call), oldest first. */
   fetchConversations(credentials: Credentials, opts?: { since?: string | null; limit?: number }): Promise<ConversationPage>;
   search(credentials: Credentials, query: { q: string; cursor?: string; limit?: number }): Promise<SearchPage>;
+  /** Limits of this account's server when they differ from `info.limits` (a Mastodon instance's). */
+  limitsFor?(credentials: Credentials): Promise<ConnectorLimits>;
 }
 
 /** Everything a connector needs from its surroundings; tests inject a fake fetch and clock. */

@@ -3,12 +3,14 @@
  * and hands them to services; tests build them aimed at local peers or fake fetches.
  */
 import { createBlueskyConnector } from './bluesky/connector.ts';
+import { createMastodonConnector } from './mastodon/connector.ts';
 import type { Connector, ConnectorContext, ConnectorInfo, NetworkId } from './connector.ts';
 
 export type ConnectorFactory = (ctx?: ConnectorContext) => Connector;
 
 export const connectorFactories: Readonly<Partial<Record<NetworkId, ConnectorFactory>>> = {
   bluesky: createBlueskyConnector,
+  mastodon: createMastodonConnector,
 };
 
 /** All shipped connectors, built with one context. */

@@ -156,4 +156,60 @@ describe('web app shell', () => {
     await shot(page, 'audit-desktop');
     await ownerContext.close();
   });
+
+  it('manages teams, API tokens and workspaces from settings', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+    const page = await context.newPage();
+    await page.goto(`${url}/login`);
+    await page.getByLabel('Email').fill(OWNER.email);
+    await page.getByLabel('Password').fill(OWNER.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Publish', level: 1 }).waitFor();
+
+    // A team with a member; the member list shows the team.
+    await page.getByRole('link', { name: 'Settings' }).click();
+    await page.getByRole('link', { name: 'Teams' }).click();
+    await page.getByRole('button', { name: 'New team' }).click();
+    await page.getByLabel('Team name').fill('Support');
+    await page.getByRole('button', { name: 'Create team' }).click();
+    await page.getByRole('heading', { name: 'Support', level: 3 }).waitFor();
+    await page.getByLabel('Add a member to Support').selectOption({ label: `${MEMBER.name} (${MEMBER.email})` });
+    await page.getByRole('button', { name: 'Add', exact: true }).click();
+    await page.getByRole('list', { name: 'Members of Support' }).getByText(MEMBER.email).waitFor();
+    // A second team with the same name is refused on the name field.
+    await page.getByRole('button', { name: 'New team' }).click();
+    await page.getByLabel('Team name').fill('support');
+    await page.getByRole('button', { name: 'Create team' }).click();
+    await page.getByText('A team with this name exists already.').waitFor();
+    await page.keyboard.press('Escape');
+    await page.getByRole('dialog').waitFor({ state: 'hidden' });
+    await page.getByRole('link', { name: 'Members & roles' }).click();
+    await page.getByRole('row', { name: new RegExp(MEMBER.email) }).getByText('Support').waitFor();
+
+    // An API token: the secret is shown once, then only its prefix; it can be revoked.
+    await page.getByRole('link', { name: 'Account', exact: true }).click();
+    await page.getByLabel('Token name').fill('Reporting script');
+    await page.getByRole('button', { name: 'Create token' }).click();
+    const secret = await page.getByRole('dialog', { name: 'Your new API token' }).getByLabel('API token').inputValue();
+    const response = await fetch(`${url}/api/v1/auth/session`, { headers: { authorization: `Bearer ${secret}` } });
+    expect(response.status).toBe(200);
+    await page.getByRole('button', { name: 'Done' }).click();
+    expect(await page.getByText(secret).count()).toBe(0);
+    await page.getByRole('button', { name: 'Revoke Reporting script' }).click();
+    await page.getByRole('dialog', { name: 'Revoke API token' }).getByRole('button', { name: 'Revoke token' }).click();
+    await page.getByText('Revoked', { exact: true }).waitFor();
+    expect((await fetch(`${url}/api/v1/auth/session`, { headers: { authorization: `Bearer ${secret}` } })).status).toBe(401);
+
+    // An organisation owner creates a workspace and the switcher lists it.
+    await page.getByRole('button', { name: /Switch workspace/ }).click();
+    await page.getByRole('button', { name: 'New workspace' }).click();
+    await page.getByRole('dialog', { name: 'New workspace' }).getByLabel('Name', { exact: true }).fill('Acme Europe');
+    await page.getByLabel('Time zone').last().selectOption('Europe/Paris');
+    await page.getByRole('button', { name: 'Create workspace' }).click();
+    await page.getByRole('heading', { name: 'Settings', level: 1 }).waitFor();
+    await page.getByRole('button', { name: /Workspace: Acme Europe/ }).waitFor();
+    expect(await page.getByLabel('Workspace name').inputValue()).toBe('Acme Europe');
+    expect(await page.getByLabel('Time zone').inputValue()).toBe('Europe/Paris');
+    await context.close();
+  });
 });

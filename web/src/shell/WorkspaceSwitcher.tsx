@@ -37,7 +37,14 @@ export function WorkspaceSwitcher({ session, current }: { session: Session; curr
   }, [open]);
 
   return (
-    <div className="switcher" ref={root}>
+    <div
+      className="switcher"
+      ref={root}
+      onBlur={(event) => {
+        // Tabbing out of the list closes it.
+        if (open && !root.current?.contains(event.relatedTarget as Node | null)) setOpen(false);
+      }}
+    >
       <button
         ref={button}
         type="button"

@@ -32,7 +32,7 @@ export function Login() {
   const errors = fieldErrors(login.error);
 
   return (
-    <AuthLayout title="Sign in" lead="Welcome back. Sign in to manage your workspaces." footer="Forgot your password? Ask an organisation admin to reset it.">
+    <AuthLayout title="Sign in" lead="Welcome back. Sign in to manage your workspaces." footer="New here? Ask an admin of your organisation to invite you.">
       <form
         className="form"
         noValidate

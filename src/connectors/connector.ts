@@ -309,6 +309,11 @@ export interface Connector {
   /** Items newer than `since` (a cursor from the previous call), oldest first. */
   fetchConversations(credentials: Credentials, opts?: { since?: string | null; limit?: number }): Promise<ConversationPage>;
   search(credentials: Credentials, query: { q: string; cursor?: string; limit?: number }): Promise<SearchPage>;
+  /**
+   * The account's own posts since an instant, newest first: how the publisher reconciles a publish
+   * that ended in OutcomeUnknown on networks without idempotency (compare text, then decide).
+   */
+  findRecentPosts?(credentials: Credentials, opts: { since: string; limit?: number }): Promise<RemotePost[]>;
   /** Limits of this account's server when they differ from `info.limits` (a Mastodon instance's). */
   limitsFor?(credentials: Credentials): Promise<ConnectorLimits>;
 }

@@ -41,6 +41,11 @@ export abstract class ConnectorError extends Error {
   abstract readonly retryable: boolean;
   readonly status?: number;
   readonly networkCode?: string | number;
+  /**
+   * Posts of a thread that were published before this error: the caller must record them, so a
+   * retry continues the thread instead of posting its start again.
+   */
+  published?: { id: string; url?: string }[];
 
   constructor(
     readonly network: string,

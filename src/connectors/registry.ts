@@ -4,6 +4,7 @@
  */
 import { createBlueskyConnector } from './bluesky/connector.ts';
 import { createMastodonConnector } from './mastodon/connector.ts';
+import { createXConnector } from './x/connector.ts';
 import type { Connector, ConnectorContext, ConnectorInfo, NetworkId } from './connector.ts';
 
 export type ConnectorFactory = (ctx?: ConnectorContext) => Connector;
@@ -11,6 +12,7 @@ export type ConnectorFactory = (ctx?: ConnectorContext) => Connector;
 export const connectorFactories: Readonly<Partial<Record<NetworkId, ConnectorFactory>>> = {
   bluesky: createBlueskyConnector,
   mastodon: createMastodonConnector,
+  x: createXConnector,
 };
 
 /** All shipped connectors, built with one context. */

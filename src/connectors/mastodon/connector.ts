@@ -9,7 +9,7 @@ import { HttpClient } from '../http.ts';
 import { buildAuthorizationUrl, createPkce, credentialsFromToken, missingScopes, OAuthClient, randomState } from '../oauth.ts';
 import { htmlToText } from '../text/html.ts';
 import { MASTODON_DEFAULT_MAX } from '../text/mastodon.ts';
-import { Account, Instance, MediaAttachment, Notifications, RegisteredApp, SearchResults, Status, type StatusT } from './schemas.ts';
+import { Account, Instance, MediaAttachment, Notifications, RegisteredApp, SearchResults, Status, Statuses, type StatusT } from './schemas.ts';
 
 const NETWORK = 'mastodon';
 export const MASTODON_SCOPES = ['read', 'write'] as const;
@@ -263,6 +263,10 @@ export function createMastodonConnector(ctx: ConnectorContext = {}): Connector {
       }
       items.sort((a, b) => compareIds(a.id, b.id));
       return { items, cursor };
+    },
+    async findRecentPosts(c, { since, limit }) {
+      const statuses = await get(c, `/api/v1/accounts/${encodeURIComponent(c.accountId)}/statuses`, Statuses, { limit: Math.min(limit ?? 40, 40), exclude_reblogs: true });
+      return statuses.filter((s) => s.created_at >= new Date(since).toISOString()).map(toRemote);
     },
     async search(c, { q, cursor, limit }) {
       const offset = cursor ? Number(cursor) : 0;

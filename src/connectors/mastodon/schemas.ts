@@ -51,6 +51,7 @@ export const Status = z.object({
   quotes_count: z.number().optional(),
 });
 export type StatusT = z.infer<typeof Status>;
+export const Statuses = z.array(Status);
 
 export const Notification = z.object({
   id: z.string(),

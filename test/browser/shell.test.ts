@@ -170,6 +170,8 @@ describe('web app shell', () => {
     await page.getByRole('link', { name: 'Settings' }).click();
     await page.getByRole('link', { name: 'Teams' }).click();
     await page.getByRole('button', { name: 'New team' }).click();
+    // The dialog starts on its first field.
+    await expect.poll(() => page.getByLabel('Team name').evaluate((el) => el === document.activeElement)).toBe(true);
     await page.getByLabel('Team name').fill('Support');
     await page.getByRole('button', { name: 'Create team' }).click();
     await page.getByRole('heading', { name: 'Support', level: 3 }).waitFor();

@@ -1,5 +1,8 @@
 import { useEffect, useId, useRef, type ReactNode } from 'react';
 
+const FIRST_FOCUS =
+  'input:not([readonly]):not([type=hidden]):not(:disabled), select:not(:disabled), textarea, .copy-field button, .form-actions .button:first-child';
+
 interface DialogProps {
   open: boolean;
   title: string;
@@ -18,7 +21,12 @@ export function Dialog({ open, title, onClose, children, description }: DialogPr
   useEffect(() => {
     const dialog = ref.current;
     if (!dialog) return;
-    if (open && !dialog.open) dialog.showModal();
+    if (open && !dialog.open) {
+      dialog.showModal();
+      // Start on the first thing to fill in or act on, rather than on the close button;
+      // a confirmation starts on Cancel.
+      dialog.querySelector<HTMLElement>(FIRST_FOCUS)?.focus();
+    }
     if (!open && dialog.open) dialog.close();
   }, [open]);
   return (

@@ -40,7 +40,7 @@ export function NewWorkspaceDialog({ open, onClose }: { open: boolean; onClose: 
           create.mutate(formValues(event.currentTarget));
         }}
       >
-        <TextField label="Name" name="name" required autoFocus error={errors.name} />
+        <TextField label="Name" name="name" required error={errors.name} />
         <TimezoneSelect defaultValue={browserTimezone()} error={errors.timezone} />
         <FormError error={create.error} fields={['name', 'timezone']} />
         <div className="form-actions">

@@ -100,7 +100,7 @@ export function Teams() {
 
       <Dialog open={creating} title="New team" onClose={() => { setCreating(false); create.reset(); }}>
         <form className="form" noValidate onSubmit={(event) => { event.preventDefault(); create.mutate(formValues(event.currentTarget)); }}>
-          <TextField label="Team name" name="name" required autoFocus error={createErrors.name} />
+          <TextField label="Team name" name="name" required error={createErrors.name} />
           <TextField label="Description" name="description" hint="Optional: what the team takes care of." error={createErrors.description} />
           <FormError error={create.error} fields={['name', 'description']} />
           <div className="form-actions">
@@ -117,7 +117,7 @@ export function Teams() {
       <Dialog open={renaming !== null} title="Edit team" onClose={() => { setRenaming(null); rename.reset(); }}>
         {renaming && (
           <form className="form" noValidate onSubmit={(event) => { event.preventDefault(); rename.mutate({ team: renaming, values: formValues(event.currentTarget) }); }}>
-            <TextField label="Team name" name="name" required autoFocus defaultValue={renaming.name} error={renameErrors.name} />
+            <TextField label="Team name" name="name" required defaultValue={renaming.name} error={renameErrors.name} />
             <TextField label="Description" name="description" defaultValue={renaming.description} error={renameErrors.description} />
             <FormError error={rename.error} fields={['name', 'description']} />
             <div className="form-actions">

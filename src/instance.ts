@@ -9,11 +9,18 @@ import { connectorsFrom, type Chorus, type Connectors } from './core/chorus.ts';
 import { probeJob } from './core/probe.ts';
 import { pruneAuthJob } from './auth/jobs.ts';
 import { refreshTokensJob } from './profiles/jobs.ts';
+import { publishJob, reconcileJob } from './publishing/jobs.ts';
 import { defaultConnectors } from './connectors/registry.ts';
 import { buildApp } from './http/app.ts';
 
 /** Every kind of background job Chorus runs. A new domain adds its jobs here. */
-export const allJobs = (chorus: Chorus): JobDefinition[] => [probeJob(chorus), pruneAuthJob(chorus), refreshTokensJob(chorus)];
+export const allJobs = (chorus: Chorus): JobDefinition[] => [
+  probeJob(chorus),
+  pruneAuthJob(chorus),
+  refreshTokensJob(chorus),
+  publishJob(chorus),
+  reconcileJob(chorus),
+];
 
 export interface StartOptions {
   config?: Config;

@@ -27,6 +27,8 @@ const envSchema = z.object({
   SESSION_TTL_HOURS: z.coerce.number().positive().default(24 * 14),
   COOKIE_SECURE: booleanFromEnv.optional(),
   JOB_POLL_SECONDS: z.coerce.number().min(0.5).default(1),
+  /** How long a publish attempt may stay open before it is presumed dead and reconciled. */
+  PUBLISH_LEASE_SECONDS: z.coerce.number().int().min(1).default(300),
   /** Behind a reverse proxy: true, or the number of proxies to trust for the client address. */
   TRUST_PROXY: z.union([booleanFromEnv, z.coerce.number().int().min(1)]).default(false),
 });
@@ -44,6 +46,7 @@ export type Config = {
   cookieSecure: boolean;
   jobPollSeconds: number;
   trustProxy: boolean | number;
+  publishLeaseSeconds: number;
 };
 
 export class ConfigError extends Error {}
@@ -71,6 +74,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     cookieSecure: e.COOKIE_SECURE ?? publicUrl.startsWith('https://'),
     jobPollSeconds: e.JOB_POLL_SECONDS,
     trustProxy: e.TRUST_PROXY,
+    publishLeaseSeconds: e.PUBLISH_LEASE_SECONDS,
     ...overrides,
   };
 }

@@ -3,3 +3,4 @@ export * from '../auth/schema.ts';
 export * from '../workspaces/schema.ts';
 export * from './jobs-schema.ts';
 export * from '../profiles/schema.ts';
+export * from '../publishing/schema.ts';

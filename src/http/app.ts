@@ -16,6 +16,7 @@ import { workspaceRoutes } from '../workspaces/routes.ts';
 import { memberRoutes } from '../workspaces/member-routes.ts';
 import { auditRoutes } from '../workspaces/audit-routes.ts';
 import { profileRoutes } from '../profiles/routes.ts';
+import { publishingRoutes } from '../publishing/routes.ts';
 
 
 export const WEB_DIST = fileURLToPath(new URL('../../web/dist', import.meta.url));
@@ -96,6 +97,7 @@ export async function buildApp(chorus: Chorus): Promise<FastifyInstance> {
       await memberRoutes(typed, chorus);
       await auditRoutes(typed, chorus);
       await profileRoutes(typed, chorus);
+      await publishingRoutes(typed, chorus);
     },
     { prefix: '/api/v1' },
   );

@@ -1,0 +1,130 @@
+import { and, eq, sql } from 'drizzle-orm';
+import type { Chorus } from '../core/chorus.ts';
+import { addSeconds, now } from '../core/clock.ts';
+import type { RunningJob } from '../core/jobs.ts';
+import { recordAudit } from '../workspaces/audit.ts';
+import { workspaces } from '../workspaces/schema.ts';
+import { socialProfiles } from '../profiles/schema.ts';
+import { connectorOrThrow, credentialsFor, SYSTEM_ACTOR_LABEL } from '../profiles/service.ts';
+import type { Connector, PublishResult } from '../connectors/connector.ts';
+import { InvalidResponse, isConnectorError, OutcomeUnknown, RateLimited, Transient } from '../connectors/errors.ts';
+import { posts, postVariants, publishAttempts } from './schema.ts';
+
+export const PUBLISH_JOB = 'publishing.publish';
+/** Transient failures are retried this many times before the post is marked failed. */
+export const MAX_PUBLISH_ATTEMPTS = 5;
+
+type Outcome =
+  | { kind: 'published'; result: PublishResult }
+  | { kind: 'retry'; after: Date; reason: string }
+  | { kind: 'failed'; reason: string }
+  | { kind: 'unknown'; reason: string };
+
+/**
+ * Publishes one variant, exactly once:
+ * 1. claim: in one transaction, check the variant is still scheduled at this version and due,
+ *    mark it `publishing` and record the attempt with its idempotency key;
+ * 2. call the network with that key;
+ * 3. record what happened. Success is recorded whatever else happened meanwhile: it is the truth.
+ * A crash between 1 and 3 leaves an open attempt for the reconciler (./reconcile.ts).
+ */
+export async function publishVariant(chorus: Chorus, variantId: string, version: number, job: Pick<RunningJob, 'workerId' | 'logger'>): Promise<void> {
+  const claim = await claimVariant(chorus, variantId, version, job.workerId);
+  if (!claim) return;
+  const { variant, text, profile } = claim;
+  const connector = connectorOrThrow(chorus, profile.network);
+  let outcome: Outcome;
+  try {
+    const credentials = await credentialsFor(chorus, profile);
+    const result = await connector.publish(credentials, { text, idempotencyKey: variant.idempotencyKey });
+    outcome = { kind: 'published', result };
+  } catch (error) {
+    outcome = classify(connector, error, variant.attempts);
+    job.logger.warn({ err: error, variantId, outcome: outcome.kind }, 'publish did not succeed');
+  }
+  await recordOutcome(chorus, claim, outcome);
+  if (outcome.kind === 'retry') job.logger.info({ variantId, after: outcome.after }, 'publish will be retried');
+}
+
+async function claimVariant(chorus: Chorus, variantId: string, version: number, workerId: string) {
+  return chorus.db.transaction(async (tx) => {
+    const [row] = await tx
+      .select({ variant: postVariants, postText: posts.text, profile: socialProfiles, orgId: workspaces.orgId })
+      .from(postVariants)
+      .innerJoin(posts, eq(posts.id, postVariants.postId))
+      .innerJoin(socialProfiles, eq(socialProfiles.id, postVariants.profileId))
+      .innerJoin(workspaces, eq(workspaces.id, postVariants.workspaceId))
+      .where(eq(postVariants.id, variantId))
+      .for('update', { of: postVariants });
+    // Gone, changed since this job was queued, or already taken by another worker: nothing to do.
+    if (!row || row.variant.version !== version || row.variant.status !== 'scheduled') return null;
+    if (row.variant.scheduledAt && row.variant.scheduledAt > addSeconds(now(), 5)) return null;
+    const [variant] = await tx
+      .update(postVariants)
+      .set({ status: 'publishing', attempts: sql`${postVariants.attempts} + 1`, updatedAt: now() })
+      .where(eq(postVariants.id, variantId))
+      .returning();
+    const [attempt] = await tx
+      .insert(publishAttempts)
+      .values({ variantId, idempotencyKey: variant!.idempotencyKey, workerId, startedAt: now() })
+      .returning({ id: publishAttempts.id });
+    return { variant: variant!, text: variant!.text ?? row.postText, profile: row.profile, orgId: row.orgId, attemptId: attempt!.id };
+  });
+}
+
+/** What to do after a failed call, given whether the network can tell a retry from a new post. */
+function classify(connector: Connector, error: unknown, attempts: number): Outcome {
+  const message = error instanceof Error ? error.message : String(error);
+  const retrySafe = connector.info.publishIdempotency !== 'none';
+  const retry = (seconds: number): Outcome =>
+    attempts >= MAX_PUBLISH_ATTEMPTS
+      ? { kind: 'failed', reason: `Gave up after ${attempts} attempts: ${message}` }
+      : { kind: 'retry', after: addSeconds(now(), seconds), reason: message };
+  const backoff = Math.min(15 * 60, 10 * 2 ** (attempts - 1));
+  if (error instanceof RateLimited) return retry(Math.max(error.retryAfterSeconds ?? backoff, 1));
+  if (error instanceof Transient) return retry(backoff);
+  // The request may have reached the network: only a network that de-duplicates may be asked again.
+  if (error instanceof OutcomeUnknown || error instanceof InvalidResponse || !isConnectorError(error)) {
+    return retrySafe ? retry(backoff) : { kind: 'unknown', reason: message };
+  }
+  return { kind: 'failed', reason: message };
+}
+
+async function recordOutcome(chorus: Chorus, claim: NonNullable<Awaited<ReturnType<typeof claimVariant>>>, outcome: Outcome) {
+  const { variant, attemptId, orgId } = claim;
+  await chorus.db.transaction(async (tx) => {
+    const finished = { finishedAt: now(), outcome: outcome.kind, detail: 'reason' in outcome ? outcome.reason : null } as const;
+    await tx.update(publishAttempts).set(finished).where(eq(publishAttempts.id, attemptId));
+    const audit = (action: string, after: unknown) =>
+      recordAudit(tx, { userId: null, orgId, label: SYSTEM_ACTOR_LABEL }, { workspaceId: variant.workspaceId, action, targetType: 'post', targetId: variant.postId, after });
+    if (outcome.kind === 'published') {
+      const first = outcome.result.posts[0];
+      await tx
+        .update(postVariants)
+        .set({ status: 'published', remoteId: first?.id ?? null, remoteUrl: first?.url ?? null, publishedAt: now(), lastError: null, updatedAt: now() })
+        .where(eq(postVariants.id, variant.id));
+      await audit('post.published', { variantId: variant.id, remoteId: first?.id, url: first?.url, text: claim.text, alreadyExisted: outcome.result.alreadyExisted ?? false });
+      return;
+    }
+    // Anything else only applies if nobody has settled the variant meanwhile.
+    const stillOurs = and(eq(postVariants.id, variant.id), eq(postVariants.status, 'publishing'));
+    if (outcome.kind === 'retry') {
+      const [updated] = await tx
+        .update(postVariants)
+        .set({ status: 'scheduled', version: sql`${postVariants.version} + 1`, lastError: `Retrying: ${outcome.reason}`, updatedAt: now() })
+        .where(stillOurs)
+        .returning();
+      if (updated) {
+        await chorus.jobs.send(PUBLISH_JOB, { variantId: updated.id, version: updated.version }, { startAfter: outcome.after, singletonKey: `${updated.id}:${updated.version}` }, tx);
+      }
+      return;
+    }
+    const status = outcome.kind === 'failed' ? 'failed' : 'needs_attention';
+    const reason =
+      outcome.kind === 'unknown'
+        ? `The network did not confirm whether it took this post (${outcome.reason}). Check the profile, then mark it published or publish again.`
+        : outcome.reason;
+    const [updated] = await tx.update(postVariants).set({ status, lastError: reason, updatedAt: now() }).where(stillOurs).returning();
+    if (updated) await audit(outcome.kind === 'failed' ? 'post.publish_failed' : 'post.needs_attention', { variantId: variant.id, reason });
+  });
+}

@@ -9,7 +9,7 @@ import { FormError, fieldErrors } from '../components/FormError.tsx';
 import { TimezoneSelect } from '../components/TimezoneSelect.tsx';
 import { useToast } from '../components/Toasts.tsx';
 import { browserTimezone } from '../lib/timezones.ts';
-import { formValues } from '../pages/auth/AuthLayout.tsx';
+import { formValues } from '../lib/forms.ts';
 
 /** Organisation owners and admins add a workspace for another brand, region or client. */
 export function NewWorkspaceDialog({ open, onClose }: { open: boolean; onClose: () => void }) {

@@ -6,7 +6,8 @@ import { useAdoptSession } from '../../api/session.ts';
 import type { Session } from '../../api/types.ts';
 import { TextField } from '../../components/Field.tsx';
 import { FormError, fieldErrors } from '../../components/FormError.tsx';
-import { AuthLayout, formValues } from './AuthLayout.tsx';
+import { AuthLayout } from './AuthLayout.tsx';
+import { formValues } from '../../lib/forms.ts';
 
 /** Someone invited to a workspace chooses a password here and is signed in. */
 export function AcceptInvitation() {

@@ -19,6 +19,3 @@ export function AuthLayout({ title, lead, children, footer }: { title: string; l
     </main>
   );
 }
-
-export const formValues = (form: HTMLFormElement): Record<string, string> =>
-  Object.fromEntries([...new FormData(form).entries()].map(([key, value]) => [key, String(value)]));

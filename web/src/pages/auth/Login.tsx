@@ -6,7 +6,8 @@ import type { Session } from '../../api/types.ts';
 import { TextField } from '../../components/Field.tsx';
 import { FormError, fieldErrors } from '../../components/FormError.tsx';
 import { Loading } from '../../components/Page.tsx';
-import { AuthLayout, formValues } from './AuthLayout.tsx';
+import { AuthLayout } from './AuthLayout.tsx';
+import { formValues } from '../../lib/forms.ts';
 
 /** Only same-site paths: a `next` parameter must not send people to another site. */
 const safeNext = (next: string | null): string => (next && next.startsWith('/') && !next.startsWith('//') ? next : '/');

@@ -8,7 +8,8 @@ import { FormError, fieldErrors } from '../../components/FormError.tsx';
 import { TimezoneSelect } from '../../components/TimezoneSelect.tsx';
 import { Loading } from '../../components/Page.tsx';
 import { browserTimezone } from '../../lib/timezones.ts';
-import { AuthLayout, formValues } from './AuthLayout.tsx';
+import { AuthLayout } from './AuthLayout.tsx';
+import { formValues } from '../../lib/forms.ts';
 
 const SETUP_FIELDS = ['organizationName', 'workspaceName', 'timezone', 'name', 'email', 'password'];
 

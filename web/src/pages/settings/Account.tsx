@@ -7,7 +7,7 @@ import { Section } from '../../components/Page.tsx';
 import { useToast } from '../../components/Toasts.tsx';
 import { capitalise } from '../../lib/format.ts';
 import { useShell } from '../../shell/useWorkspace.ts';
-import { formValues } from '../auth/AuthLayout.tsx';
+import { formValues } from '../../lib/forms.ts';
 import { ApiTokens } from './ApiTokens.tsx';
 
 export function Account() {

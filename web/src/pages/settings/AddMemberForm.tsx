@@ -10,7 +10,7 @@ import { FormError, fieldErrors } from '../../components/FormError.tsx';
 import { Section } from '../../components/Page.tsx';
 import { useToast } from '../../components/Toasts.tsx';
 import { capitalise } from '../../lib/format.ts';
-import { formValues } from '../auth/AuthLayout.tsx';
+import { formValues } from '../../lib/forms.ts';
 import { ROLE_DESCRIPTIONS, WORKSPACE_ROLES } from './roles.ts';
 
 interface Added {

@@ -9,7 +9,7 @@ import { FormError, fieldErrors } from '../../components/FormError.tsx';
 import { Loading, Section } from '../../components/Page.tsx';
 import { useToast } from '../../components/Toasts.tsx';
 import { formatDate, formatRelative } from '../../lib/format.ts';
-import { formValues } from '../auth/AuthLayout.tsx';
+import { formValues } from '../../lib/forms.ts';
 
 const tokensKey = ['tokens'] as const;
 

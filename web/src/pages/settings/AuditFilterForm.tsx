@@ -2,7 +2,7 @@ import { useId } from 'react';
 import { KNOWN_ACTIONS, TARGET_TYPES, type AuditFilters } from '../../api/audit.ts';
 import type { Member } from '../../api/types.ts';
 import { SelectField, TextField } from '../../components/Field.tsx';
-import { formValues } from '../auth/AuthLayout.tsx';
+import { formValues } from '../../lib/forms.ts';
 
 /** A local calendar day as the first (or last) instant of that day. */
 const dayStart = (day: string) => (day ? new Date(`${day}T00:00:00`).toISOString() : undefined);

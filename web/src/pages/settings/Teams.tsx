@@ -10,7 +10,7 @@ import { FormError, fieldErrors } from '../../components/FormError.tsx';
 import { EmptyState, Loading, Section } from '../../components/Page.tsx';
 import { useToast } from '../../components/Toasts.tsx';
 import { useShell } from '../../shell/useWorkspace.ts';
-import { formValues } from '../auth/AuthLayout.tsx';
+import { formValues } from '../../lib/forms.ts';
 import { TeamCard } from './TeamCard.tsx';
 
 export function Teams() {

@@ -12,7 +12,7 @@ import { useToast } from '../../components/Toasts.tsx';
 import { formatDate } from '../../lib/format.ts';
 import { NewWorkspaceDialog } from '../../shell/NewWorkspaceDialog.tsx';
 import { useShell } from '../../shell/useWorkspace.ts';
-import { formValues } from '../auth/AuthLayout.tsx';
+import { formValues } from '../../lib/forms.ts';
 
 export function WorkspaceSettings() {
   const { workspace, session } = useShell();

@@ -168,14 +168,17 @@ export class HttpClient {
     const parsed = parseJson(text);
     if (res.status >= 200 && res.status < 300) {
       if (!spec.schema) return { status: res.status, headers: res.headers, data: undefined as T };
-      if (!parsed.ok) throw new InvalidResponse(this.network, notJsonMessage(this.network, where, res, text), { status: res.status });
-      const result = spec.schema.safeParse(parsed.value);
-      if (!result.success) {
+      let problem: string | undefined;
+      if (!parsed.ok) problem = notJsonMessage(this.network, where, res, text);
+      else {
+        const result = spec.schema.safeParse(parsed.value);
+        if (result.success) return { status: res.status, headers: res.headers, data: result.data };
         const issue = result.error.issues[0];
-        const path = issue?.path.join('.') || '(root)';
-        throw new InvalidResponse(this.network, `${this.network} answered ${where} with an unexpected shape at ${path}: ${issue?.message ?? 'invalid'}`, { status: res.status });
+        problem = `${this.network} answered ${where} with an unexpected shape at ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}`;
       }
-      return { status: res.status, headers: res.headers, data: result.data };
+      // A 2xx means the server acted: for a publish, an unreadable answer is not a failure to retry.
+      if (!idempotent) throw new OutcomeUnknown(this.network, `${problem}; the request was accepted but its result is unknown`, { status: res.status });
+      throw new InvalidResponse(this.network, problem, { status: res.status });
     }
 
     const ctx: ErrorContext = {

@@ -127,6 +127,14 @@ describe('HttpClient', () => {
     expect(err.message).toMatch(/HTML page instead of JSON/);
   });
 
+  it('treats an unreadable 2xx answer to a publish as OutcomeUnknown: the server acted', async () => {
+    const fake = new FakeFetch().reply({ status: 201, body: '<html>ok</html>' });
+    const err = await client(fake).http.json({ method: 'POST', url: 'https://api.test/posts', json: {}, schema: Thing }).catch((e) => e);
+    expect(err).toBeInstanceOf(OutcomeUnknown);
+    expect(err.message).toContain('HTML page instead of JSON');
+    expect(fake.sent).toHaveLength(1);
+  });
+
   it('reports the path of a schema mismatch', async () => {
     const fake = new FakeFetch().reply({ body: { id: 42 } }).reply({ body: { id: 42 } }).reply({ body: { id: 42 } }).reply({ body: { id: 42 } });
     const err = await client(fake).http.json({ method: 'GET', url: 'https://api.test/x', schema: Thing }).catch((e) => e);

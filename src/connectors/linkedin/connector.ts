@@ -16,7 +16,7 @@ import { AuthExpired, InvalidCredentials, NotSupported, OutcomeUnknown, Permissi
 import { buildAuthorizationUrl, createPkce, credentialsFromToken, expiresSoon, missingScopes, OAuthClient, randomState } from '../oauth.ts';
 import { enc, isOrganization, LINKEDIN_AUTHORIZE_URL, LINKEDIN_REST, LINKEDIN_TOKEN_URL, LINKEDIN_USERINFO, LinkedInApi, NETWORK, parseCommentUrn, personUrn, postUrl } from './api.ts';
 import { toLittleText } from './little-text.ts';
-import { fetchComments, fetchPostMetrics, fetchProfileMetrics, toRemotePost } from './read.ts';
+import { fetchComments, fetchPostMetrics, fetchProfileMetrics, findRecentPosts, toRemotePost } from './read.ts';
 import { InitializeUpload, Organization, OrganizationAcls, Post, UserInfo } from './schemas.ts';
 
 export const LINKEDIN_MEMBER_SCOPES = ['openid', 'profile', 'w_member_social'] as const;
@@ -197,6 +197,7 @@ export function createLinkedInConnector(ctx: ConnectorContext = {}, options: Lin
     fetchPostMetrics: (c, postIds) => fetchPostMetrics(api, c, postIds),
     fetchProfileMetrics: (c) => fetchProfileMetrics(api, c),
     fetchConversations: (c, opts = {}) => fetchComments(api, c, opts),
+    findRecentPosts: (c, opts) => findRecentPosts(api, c, opts),
     async search() {
       throw new NotSupported(NETWORK, 'search', 'LinkedIn offers no post search to third-party apps.');
     },

@@ -21,6 +21,22 @@ export function toRemotePost(p: PostT): RemotePost {
   };
 }
 
+const recentPosts = (api: LinkedInApi, c: Credentials, count: number) =>
+  api.get(c, '/posts', Posts, { author: c.accountId, q: 'author', count, sortBy: 'LAST_MODIFIED' }, { 'x-restli-method': 'FINDER' });
+
+/**
+ * The author's own posts since an instant, newest first, for reconciling a publish that ended in
+ * OutcomeUnknown (LinkedIn has no idempotency key). Drafts and deleted posts are left out.
+ */
+export async function findRecentPosts(api: LinkedInApi, c: Credentials, opts: { since: string; limit?: number }): Promise<RemotePost[]> {
+  const since = Date.parse(opts.since);
+  const posts = await recentPosts(api, c, Math.min(opts.limit ?? 20, 100));
+  return posts.elements
+    .filter((p) => (p.lifecycleState ?? 'PUBLISHED') === 'PUBLISHED' && (p.publishedAt ?? p.createdAt ?? 0) >= since)
+    .sort((a, b) => (b.publishedAt ?? b.createdAt ?? 0) - (a.publishedAt ?? a.createdAt ?? 0))
+    .map(toRemotePost);
+}
+
 export const commentUrnOf = (c: CommentT, target: string) => c.commentUrn ?? c.$URN ?? `urn:li:comment:(${target},${c.id})`;
 
 /**
@@ -31,7 +47,7 @@ export const commentUrnOf = (c: CommentT, target: string) => c.commentUrn ?? c.$
  */
 export async function fetchComments(api: LinkedInApi, c: Credentials, opts: { since?: string | null; limit?: number; posts?: number }): Promise<ConversationPage> {
   const since = opts.since ? Number(opts.since) : 0;
-  const posts = await api.get(c, '/posts', Posts, { author: c.accountId, q: 'author', count: opts.posts ?? 10, sortBy: 'LAST_MODIFIED' }, { 'x-restli-method': 'FINDER' });
+  const posts = await recentPosts(api, c, opts.posts ?? 10);
   const items: (ConversationItem & { time: number })[] = [];
   for (const post of posts.elements) {
     const page = await api.get(c, `/socialActions/${enc(post.id)}/comments`, Comments, { count: 100 });

@@ -209,6 +209,14 @@ describe('LinkedIn: posts, comments and replies', () => {
     expect(page.cursor).toBe('1795435200000');
   });
 
+  it('finds its own recent posts for reconciling an unknown publish outcome', async () => {
+    const { fake, linkedin } = setup();
+    fake.reply(fx('posts_by_author'));
+    const posts = await linkedin.findRecentPosts!(member, { since: '2026-11-23T10:00:00.000Z', limit: 5 });
+    expect(fake.sent[0]!.url.search).toBe('?author=urn%3Ali%3Aperson%3A782bbtaQ&q=author&count=5&sortBy=LAST_MODIFIED');
+    expect(posts.map((p) => [p.id, p.text, p.createdAt])).toEqual([[SHARE, 'Launch day', '2026-11-23T11:00:00.000Z']]);
+  });
+
   it('has no search', async () => {
     const { fake, linkedin } = setup();
     await expect(linkedin.search(member, { q: 'chorus' })).rejects.toBeInstanceOf(NotSupported);

@@ -1,0 +1,76 @@
+/**
+ * Bluesky error answers a local network will not produce on demand (rate limits, outages, expired
+ * tokens, takedowns), as recorded exchanges (fixtures/bluesky).
+ */
+import { describe, expect, it } from 'vitest';
+import { createBlueskyConnector } from '../../src/connectors/bluesky/connector.ts';
+import { tidFromKey } from '../../src/connectors/bluesky/tid.ts';
+import type { AppPasswordFlow, Credentials } from '../../src/connectors/connector.ts';
+import { AuthExpired, InvalidResponse, PermissionDenied, RateLimited, Rejected, Transient } from '../../src/connectors/errors.ts';
+import { FakeFetch, fixture } from './fake-fetch.ts';
+
+const fx = (name: string) => fixture('bluesky', name);
+const PDS = 'https://pds.example';
+const creds: Credentials = { network: 'bluesky', accountId: 'did:plc:alice', accessToken: 'jwt', refreshToken: 'rjwt', serviceUrl: PDS };
+const setup = () => {
+  const fake = new FakeFetch();
+  return { fake, bsky: createBlueskyConnector({ http: fake.options() }) };
+};
+const created = (key: string) => ({ ...fx('created'), body: { ...fx('created').body, uri: `at://did:plc:alice/app.bsky.feed.post/${tidFromKey(key)}` } });
+
+describe('Bluesky error answers', () => {
+  it('checks for the record, then creates it at the derived key with the session token', async () => {
+    const { fake, bsky } = setup();
+    fake.reply(fx('record_not_found')).reply(created('k1'));
+    const res = await bsky.publish(creds, { text: 'hi', idempotencyKey: 'k1' });
+    expect(res.posts[0]!.id).toBe(`at://did:plc:alice/app.bsky.feed.post/${tidFromKey('k1')}`);
+    const [check, create] = fake.sent;
+    expect(check!.url.toString()).toBe(`${PDS}/xrpc/com.atproto.repo.getRecord?repo=did%3Aplc%3Aalice&collection=app.bsky.feed.post&rkey=${tidFromKey('k1')}`);
+    expect(create!.headers.authorization).toBe('Bearer jwt');
+    expect(create!.json()).toMatchObject({ repo: 'did:plc:alice', collection: 'app.bsky.feed.post', rkey: tidFromKey('k1'), validate: true, record: { $type: 'app.bsky.feed.post', text: 'hi', createdAt: '2026-11-23T12:00:00.000Z' } });
+  });
+
+  it('turns a 429 into RateLimited with the ratelimit-reset instant', async () => {
+    const { fake, bsky } = setup();
+    fake.reply(fx('record_not_found')).reply(fx('error_429'));
+    const err = await bsky.publish(creds, { text: 'hi', idempotencyKey: 'k' }).catch((e) => e);
+    expect(err).toBeInstanceOf(RateLimited);
+    expect(err.retryAfterSeconds).toBe(600);
+  });
+
+  it('after a 502 on create, looks again: not there means a safe, retryable Transient', async () => {
+    const { fake, bsky } = setup();
+    fake.reply(fx('record_not_found')).reply({ status: 502, body: '<html>Bad Gateway</html>' }).reply(fx('record_not_found'));
+    const err = await bsky.publish(creds, { text: 'hi', idempotencyKey: 'k' }).catch((e) => e);
+    expect(err).toBeInstanceOf(Transient);
+    expect(err.message).toContain('was not created and may be retried');
+    expect(fake.sent.map((s) => s.url.pathname)).toEqual(['/xrpc/com.atproto.repo.getRecord', '/xrpc/com.atproto.repo.createRecord', '/xrpc/com.atproto.repo.getRecord']);
+  });
+
+  it('reports a refused record, an expired token and a taken-down account clearly', async () => {
+    const a = setup();
+    a.fake.reply(fx('record_not_found')).reply(fx('error_invalid_record'));
+    const refused = await a.bsky.publish(creds, { text: 'hi', idempotencyKey: 'k' }).catch((e) => e);
+    expect(refused).toBeInstanceOf(Rejected);
+    expect(refused.reason).toContain('must not be longer than 300 graphemes');
+
+    const b = setup();
+    b.fake.reply(fx('error_expired'));
+    await expect(b.bsky.fetchProfileMetrics(creds)).rejects.toBeInstanceOf(AuthExpired);
+
+    const c = setup();
+    c.fake.reply(fx('error_takedown'));
+    const gone = await (c.bsky.auth as AppPasswordFlow).connect({ serviceUrl: PDS, identifier: 'alice.example', password: 'x' }).catch((e) => e);
+    expect(gone).toBeInstanceOf(PermissionDenied);
+    expect(gone.message).toContain('AccountTakedown');
+  });
+
+  it('retries a read through an outage and names an HTML answer', async () => {
+    const { fake, bsky } = setup();
+    for (let i = 0; i < 4; i++) fake.reply({ status: 200, headers: { 'content-type': 'text/html' }, body: '<!doctype html><p>maintenance</p>' });
+    const err = await bsky.fetchProfileMetrics(creds).catch((e) => e);
+    expect(err).toBeInstanceOf(InvalidResponse);
+    expect(err.message).toContain('HTML page instead of JSON');
+    expect(fake.sent).toHaveLength(4);
+  });
+});

@@ -4,7 +4,7 @@
  */
 import type { z } from 'zod';
 import type { Credentials } from '../connector.ts';
-import { AuthExpired, RateLimited } from '../errors.ts';
+import { AuthExpired, NotSupported, RateLimited } from '../errors.ts';
 import { HttpClient, type ErrorMapper, type HttpOptions, type Method, type RequestSpec } from '../http.ts';
 
 export const NETWORK = 'linkedin';
@@ -28,6 +28,17 @@ export const postUrl = (urn: string) => `https://www.linkedin.com/feed/update/${
 export function parseCommentUrn(urn: string): { target: string; id: string } | undefined {
   const m = /^urn:li:comment:\((urn:li:[A-Za-z]+:[^,]+),([^)]+)\)$/.exec(urn);
   return m ? { target: m[1]!, id: m[2]! } : undefined;
+}
+
+/**
+ * Member reads need scopes LinkedIn grants to selected partners only (r_member_social,
+ * r_member_postAnalytics, r_member_profileAnalytics). When the token's scopes are known and lack
+ * one, say so instead of calling: reconnecting would not help, so this is NotSupported, not
+ * PermissionDenied. Page reads are covered by the organization scopes.
+ */
+export function requireMemberScope(c: Credentials, scope: string, capability: string): void {
+  if (isOrganization(c.accountId) || !c.scopes || c.scopes.includes(scope)) return;
+  throw new NotSupported(NETWORK, capability, `Reading this on LinkedIn needs the ${scope} permission, which LinkedIn grants to selected apps only; this connection does not have it.`);
 }
 
 const errorMapper = (now: () => Date): ErrorMapper => (network, ctx) => {

@@ -14,7 +14,7 @@
 import type { Connector, ConnectorContext, ConnectorInfo, Credentials, MediaInput, OAuth2Flow, OAuthApp, PublishedPost, RemoteProfile } from '../connector.ts';
 import { AuthExpired, InvalidCredentials, NotSupported, OutcomeUnknown, PermissionDenied, Rejected } from '../errors.ts';
 import { buildAuthorizationUrl, createPkce, credentialsFromToken, expiresSoon, missingScopes, OAuthClient, randomState } from '../oauth.ts';
-import { enc, isOrganization, LINKEDIN_AUTHORIZE_URL, LINKEDIN_REST, LINKEDIN_TOKEN_URL, LINKEDIN_USERINFO, LinkedInApi, NETWORK, parseCommentUrn, personUrn, postUrl } from './api.ts';
+import { enc, isOrganization, LINKEDIN_AUTHORIZE_URL, LINKEDIN_REST, LINKEDIN_TOKEN_URL, LINKEDIN_USERINFO, LinkedInApi, NETWORK, parseCommentUrn, personUrn, postUrl, requireMemberScope } from './api.ts';
 import { toLittleText } from './little-text.ts';
 import { fetchComments, fetchPostMetrics, fetchProfileMetrics, findRecentPosts, toRemotePost } from './read.ts';
 import { InitializeUpload, Organization, OrganizationAcls, Post, UserInfo } from './schemas.ts';
@@ -186,6 +186,7 @@ export function createLinkedInConnector(ctx: ConnectorContext = {}, options: Lin
       }
     },
     async getPost(c, postId) {
+      requireMemberScope(c, 'r_member_social', 'getPost');
       try {
         return toRemotePost(await api.get(c, `/posts/${enc(postId)}`, Post));
       } catch (e) {

@@ -3,7 +3,7 @@
  * LinkedIn serves from two different APIs depending on who wrote the post.
  */
 import type { ConversationItem, ConversationPage, Credentials, PostMetrics, ProfileMetrics, RemotePost } from '../connector.ts';
-import { enc, isOrganization, type LinkedInApi, postUrl } from './api.ts';
+import { enc, isOrganization, type LinkedInApi, postUrl, requireMemberScope } from './api.ts';
 import { fromLittleText } from './little-text.ts';
 import { Comments, MemberFollowersCount, MemberPostAnalytics, NetworkSize, Posts, ShareStatistics, type CommentT, type PostT } from './schemas.ts';
 
@@ -21,8 +21,10 @@ export function toRemotePost(p: PostT): RemotePost {
   };
 }
 
-const recentPosts = (api: LinkedInApi, c: Credentials, count: number) =>
-  api.get(c, '/posts', Posts, { author: c.accountId, q: 'author', count, sortBy: 'LAST_MODIFIED' }, { 'x-restli-method': 'FINDER' });
+const recentPosts = (api: LinkedInApi, c: Credentials, count: number) => {
+  requireMemberScope(c, 'r_member_social', 'comments');
+  return api.get(c, '/posts', Posts, { author: c.accountId, q: 'author', count, sortBy: 'LAST_MODIFIED' }, { 'x-restli-method': 'FINDER' });
+};
 
 /**
  * The author's own posts since an instant, newest first, for reconciling a publish that ended in
@@ -94,6 +96,7 @@ export async function fetchPostMetrics(api: LinkedInApi, c: Credentials, postIds
       return [{ postId, likes: t.likeCount ?? 0, replies: t.commentCount ?? 0, reposts: t.shareCount ?? 0, impressions: t.impressionCount ?? 0, clicks: t.clickCount ?? 0 }];
     });
   }
+  requireMemberScope(c, 'r_member_postAnalytics', 'metrics.post');
   const out: PostMetrics[] = [];
   for (const postId of postIds) {
     const kind = postId.startsWith('urn:li:ugcPost:') ? 'ugcPost' : 'share';
@@ -112,6 +115,7 @@ export async function fetchProfileMetrics(api: LinkedInApi, c: Credentials): Pro
     const size = await api.get(c, `/networkSizes/${enc(c.accountId)}`, NetworkSize, { edgeType: 'COMPANY_FOLLOWED_BY_MEMBER' });
     return { followers: size.firstDegreeSize };
   }
+  requireMemberScope(c, 'r_member_profileAnalytics', 'metrics.profile');
   const res = await api.get(c, '/memberFollowersCount', MemberFollowersCount, { q: 'me' });
   return { followers: res.elements[0]?.memberFollowersCount ?? 0 };
 }

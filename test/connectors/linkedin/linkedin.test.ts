@@ -217,6 +217,17 @@ describe('LinkedIn: posts, comments and replies', () => {
     expect(posts.map((p) => [p.id, p.text, p.createdAt])).toEqual([[SHARE, 'Launch day', '2026-11-23T11:00:00.000Z']]);
   });
 
+  it('says what a member connection cannot read without partner-only scopes, without calling', async () => {
+    const { fake, linkedin } = setup();
+    const plain = { ...member, scopes: ['openid', 'profile', 'w_member_social'] };
+    for (const call of [() => linkedin.fetchConversations(plain), () => linkedin.getPost(plain, SHARE), () => linkedin.fetchPostMetrics(plain, [SHARE]), () => linkedin.fetchProfileMetrics(plain)]) {
+      const err = await call().catch((e) => e);
+      expect(err).toBeInstanceOf(NotSupported);
+      expect(err.message).toMatch(/r_member_(social|postAnalytics|profileAnalytics)/);
+    }
+    expect(fake.sent).toHaveLength(0);
+  });
+
   it('has no search', async () => {
     const { fake, linkedin } = setup();
     await expect(linkedin.search(member, { q: 'chorus' })).rejects.toBeInstanceOf(NotSupported);

@@ -47,7 +47,10 @@ export class FakeFetch {
     if (typeof init.body === 'string') body = init.body;
     else if (init.body instanceof URLSearchParams) body = init.body.toString();
     else if (init.body instanceof Uint8Array) body = `<${init.body.byteLength} bytes>`;
-    else if (init.body instanceof FormData) body = '<multipart>';
+    else if (init.body instanceof FormData) {
+      // Multipart parts as "name=value" lines; files as <N bytes type>.
+      body = [...init.body.entries()].map(([k, v]) => `${k}=${typeof v === 'string' ? v : `<${v.size} bytes ${v.type}>`}`).join('\n');
+    }
     const req: SentRequest = {
       method: init.method ?? 'GET',
       url,

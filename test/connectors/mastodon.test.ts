@@ -99,7 +99,7 @@ describe('Mastodon: publishing', () => {
     const res = await mastodon.publish(creds, { text: 'Watch', media: [video], idempotencyKey: 'k', thread: [{ text: 'Part two & more' }] });
     expect(res.posts.map((p) => p.id)).toEqual(['113512345678900001', '113512345678900002']);
     expect(slept).toEqual([1000, 1000]);
-    expect(fake.sent[0]!.body).toBe('<multipart>');
+    expect(fake.sent[0]!.body).toBe('file=<2048 bytes video/mp4>\ndescription=A short clip');
     const first = fake.sent[3]!;
     expect(first.json()).toMatchObject({ status: 'Watch', media_ids: ['22348641'] });
     const second = fake.sent[4]!;

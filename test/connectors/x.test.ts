@@ -66,10 +66,37 @@ describe('X: publishing', () => {
       { id: '1861000000000000002', url: 'https://x.com/chorusteam/status/1861000000000000002' },
     ]);
     expect(fake.sent.map((s) => `${s.method} ${s.url.pathname}`)).toEqual(['POST /2/media/upload', 'POST /2/media/metadata', 'POST /2/tweets', 'POST /2/tweets']);
+    expect(fake.sent[0]!.body).toBe('media=<2048 bytes image/png>\nmedia_category=tweet_image');
     expect(fake.sent[0]!.headers.authorization).toBe('Bearer tok');
     expect(fake.sent[1]!.json()).toEqual({ id: '1880028106020515840', metadata: { alt_text: { text: 'Our team at the launch' } } });
     expect(fake.sent[2]!.json()).toEqual({ text: 'Launch day! https://chorus.example/launch', media: { media_ids: ['1880028106020515840'] } });
     expect(fake.sent[3]!.json()).toEqual({ text: '2/2 more soon', reply: { in_reply_to_tweet_id: '1861000000000000001' } });
+  });
+
+  it('uploads a video in 4 MB segments and waits for processing before posting', async () => {
+    const fake = new FakeFetch();
+    const options = fake.options();
+    const x = createXConnector({ http: options });
+    fake
+      .reply(fx('media_initialize')).reply(fx('media_append')).reply(fx('media_append'))
+      .reply(fx('media_finalize')).reply(fx('media_status_in_progress')).reply(fx('media_status_succeeded'))
+      .reply(fx('tweet_created'));
+    const video = { kind: 'video' as const, mimeType: 'video/mp4', data: new Uint8Array(5 * 1024 * 1024) };
+    await x.publish(creds, { text: 'Launch day!', media: [video], idempotencyKey: 'v' });
+    expect(fake.sent.map((s) => `${s.method} ${s.url.pathname}${s.url.search}`)).toEqual([
+      'POST /2/media/upload/initialize',
+      'POST /2/media/upload/1880028106020515999/append',
+      'POST /2/media/upload/1880028106020515999/append',
+      'POST /2/media/upload/1880028106020515999/finalize',
+      'GET /2/media/upload?command=STATUS&media_id=1880028106020515999',
+      'GET /2/media/upload?command=STATUS&media_id=1880028106020515999',
+      'POST /2/tweets',
+    ]);
+    expect(fake.sent[0]!.json()).toEqual({ media_type: 'video/mp4', total_bytes: 5242880, media_category: 'tweet_video' });
+    expect(fake.sent[1]!.body).toBe('segment_index=0\nmedia=<4194304 bytes application/octet-stream>');
+    expect(fake.sent[2]!.body).toBe('segment_index=1\nmedia=<1048576 bytes application/octet-stream>');
+    expect(options.slept).toEqual([1000, 3000]);
+    expect(fake.sent[6]!.json()).toEqual({ text: 'Launch day!', media: { media_ids: ['1880028106020515999'] } });
   });
 
   it('never retries a publish whose outcome is unknown, and reports a half-published thread', async () => {

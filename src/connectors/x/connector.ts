@@ -6,12 +6,13 @@
  * X has no idempotency key: a publish is sent once; after an unclear failure the publisher must
  * look at `findRecentPosts` before trying again.
  */
-import type { Connector, ConnectorContext, ConnectorInfo, ConversationItem, Credentials, MediaInput, OAuth2Flow, PostMetrics, PublishedPost, RemotePost } from '../connector.ts';
+import type { Connector, ConnectorContext, ConnectorInfo, ConversationItem, Credentials, OAuth2Flow, PostMetrics, PublishedPost, RemotePost } from '../connector.ts';
 import { ConnectorError, PermissionDenied, Rejected } from '../errors.ts';
 import { errorReason, HttpClient, type ErrorMapper } from '../http.ts';
 import { buildAuthorizationUrl, createPkce, credentialsFromToken, expiresSoon, missingScopes, OAuthClient, randomState } from '../oauth.ts';
 import { X_MAX_WEIGHTED_LENGTH, X_URL_LENGTH } from '../text/x.ts';
-import { CreatedTweet, Deleted, DmPage, Me, SentDm, TweetLookup, TweetPage, TweetsLookup, UploadedMedia, type TweetT } from './schemas.ts';
+import { XMedia } from './media.ts';
+import { CreatedTweet, Deleted, DmPage, Me, SentDm, TweetLookup, TweetPage, TweetsLookup, type TweetT } from './schemas.ts';
 import type { z } from 'zod';
 
 const NETWORK = 'x';
@@ -27,12 +28,13 @@ export const xInfo: ConnectorInfo = {
   displayName: 'X',
   apiVersion: 'X API v2',
   auth: 'oauth2',
-  capabilities: ['publish.text', 'publish.images', 'publish.linkCard', 'publish.thread', 'delete', 'reply', 'dms', 'mentions', 'search', 'metrics.post', 'metrics.profile'],
+  capabilities: ['publish.text', 'publish.images', 'publish.video', 'publish.linkCard', 'publish.thread', 'delete', 'reply', 'dms', 'mentions', 'search', 'metrics.post', 'metrics.profile'],
   limits: {
     text: { maxLength: X_MAX_WEIGHTED_LENGTH, counting: 'x-weighted', urlLength: X_URL_LENGTH },
     media: {
       maxCount: 4,
       image: { maxBytes: 5 * 1024 * 1024, mimeTypes: ['image/jpeg', 'image/png', 'image/webp', 'image/gif'] },
+      video: { maxBytes: 512 * 1024 * 1024, mimeTypes: ['video/mp4', 'video/quicktime'], maxCount: 1, maxDurationSeconds: 140 },
       mixed: false,
       altTextMaxLength: 1000,
     },
@@ -85,16 +87,7 @@ export function createXConnector(ctx: ConnectorContext = {}): Connector {
     },
   };
 
-  const uploadImage = async (c: Credentials, m: MediaInput): Promise<string> => {
-    if (!m.data) throw new Rejected(NETWORK, 'X needs the media bytes to upload; only a URL was given.');
-    const form = new FormData();
-    form.set('media', new Blob([new Uint8Array(m.data)], { type: m.mimeType }), 'media');
-    form.set('media_category', m.mimeType === 'image/gif' ? 'tweet_gif' : 'tweet_image');
-    // An upload that is repeated only leaves an unused media id, which expires.
-    const { data } = await http.json({ method: 'POST', url: `${X_API}/media/upload`, headers: auth(c), body: form, schema: UploadedMedia, idempotent: true });
-    if (m.altText) await http.request({ method: 'POST', url: `${X_API}/media/metadata`, headers: auth(c), json: { id: data.id, metadata: { alt_text: { text: m.altText } } }, idempotent: true });
-    return data.id;
-  };
+  const media = new XMedia(http, X_API);
 
   const createTweet = async (c: Credentials, body: Record<string, unknown>): Promise<PublishedPost> => {
     const { data } = await post(c, '/tweets', body, CreatedTweet);
@@ -134,10 +127,7 @@ export function createXConnector(ctx: ConnectorContext = {}): Connector {
       for (const part of parts) {
         try {
           const mediaIds = [];
-          for (const m of part.media ?? []) {
-            if (m.kind !== 'image') throw new Rejected(NETWORK, 'Video posts are not supported by the X connector yet.');
-            mediaIds.push(await uploadImage(c, m));
-          }
+          for (const m of part.media ?? []) mediaIds.push(await media.upload(c, m));
           // X builds the card from the last URL in the text.
           const text = part.link && !part.text.includes(part.link.url) ? `${part.text} ${part.link.url}`.trim() : part.text;
           const tweet = await createTweet(c, {

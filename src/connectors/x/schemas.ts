@@ -58,7 +58,6 @@ export const TweetPage = z.object({
 export const CreatedTweet = z.object({ data: z.object({ id: z.string(), text: z.string() }) });
 export const Deleted = z.object({ data: z.object({ deleted: z.boolean() }) });
 
-export const UploadedMedia = z.object({ data: z.object({ id: z.string(), media_key: z.string().optional() }) });
 
 export const DmEvent = z.object({
   id: z.string(),

@@ -5,12 +5,15 @@
  *
  *   const net = await startAtprotoNetwork('inbox');
  *   const alice = await net.createAccount('alice');   // alice.test, with an app password
+ *   const creds = await net.connect(alice);            // Credentials, as the connector returns them
  *   ...; await net.processAll();                      // let the AppView index before reading
  *   await net.close();
  */
 import { AtpAgent } from '@atproto/api';
 import { TestNetwork } from '@atproto/dev-env';
 import pg from 'pg';
+import { createBlueskyConnector } from '../../src/connectors/bluesky/connector.ts';
+import type { AppPasswordFlow, Credentials } from '../../src/connectors/connector.ts';
 
 export interface TestAccount {
   did: string;
@@ -27,6 +30,8 @@ export interface LocalAtprotoNetwork {
   pdsUrl: string;
   appviewUrl: string;
   createAccount(name: string): Promise<TestAccount>;
+  /** Connect an account the way a user does (handle + app password) and return its credentials. */
+  connect(account: TestAccount): Promise<Credentials>;
   /** Wait until the AppView has indexed everything written so far. */
   processAll(): Promise<void>;
   close(): Promise<void>;
@@ -57,6 +62,10 @@ export async function startAtprotoNetwork(label: string): Promise<LocalAtprotoNe
       await agent.createAccount({ handle, email: `${name}@test.com`, password });
       const app = await agent.com.atproto.server.createAppPassword({ name: 'chorus' });
       return { did: agent.session!.did, handle, password, appPassword: app.data.password, agent };
+    },
+    async connect(account) {
+      const flow = createBlueskyConnector().auth as AppPasswordFlow;
+      return (await flow.connect({ serviceUrl: pdsUrl, identifier: account.handle, password: account.appPassword })).credentials;
     },
     processAll: () => network.processAll(),
     async close() {

@@ -36,7 +36,7 @@ beforeAll(async () => {
   const flow = bsky.auth as Extract<Connector['auth'], { kind: 'app-password' }>;
   connected = await flow.connect({ serviceUrl: net.pdsUrl, identifier: '@alice.test', password: alice.appPassword });
   aliceCreds = connected.credentials;
-  bobCreds = (await flow.connect({ serviceUrl: net.pdsUrl, identifier: bob.handle, password: bob.appPassword })).credentials;
+  bobCreds = await net.connect(bob);
   htmlServer = createServer((_req, res) => res.writeHead(404, { 'content-type': 'text/html' }).end('<!doctype html><html><body>Not Found</body></html>'));
   await new Promise<void>((resolve) => htmlServer.listen(0, '127.0.0.1', resolve));
 });

@@ -35,7 +35,15 @@ export class BlueskyPublisher {
     let existedAll = true;
     for (const [i, part] of parts.entries()) {
       const rkey = tidFromKey(i === 0 ? input.idempotencyKey : `${input.idempotencyKey}#${i}`);
-      const { ref, existed } = await this.ensurePost(creds, rkey, part, replyRef, input.languages);
+      let result: { ref: Ref; existed: boolean };
+      try {
+        result = await this.ensurePost(creds, rkey, part, replyRef, input.languages);
+      } catch (e) {
+        // A retry resumes by itself (derived keys); still, tell the caller what already exists.
+        if (e instanceof ConnectorError && posts.length) e.published = posts;
+        throw e;
+      }
+      const { ref, existed } = result;
       existedAll &&= existed;
       posts.push({ id: ref.uri, cid: ref.cid, url: postUrl(ref.uri, creds.extra?.handle) });
       replyRef = { root: replyRef?.root ?? ref, parent: ref };

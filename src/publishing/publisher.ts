@@ -35,11 +35,14 @@ export async function publishVariant(chorus: Chorus, variantId: string, version:
   const connector = connectorOrThrow(chorus, profile.network);
   let outcome: Outcome;
   try {
-    const credentials = await credentialsFor(chorus, profile);
+    // Nothing has been sent yet: any failure here is certain, never "unknown".
+    const credentials = await credentialsFor(chorus, profile).catch((error: unknown) => {
+      throw new CredentialsUnavailable(error);
+    });
     const result = await connector.publish(credentials, { text, idempotencyKey: variant.idempotencyKey });
     outcome = { kind: 'published', result };
   } catch (error) {
-    outcome = classify(connector, error, variant.attempts);
+    outcome = error instanceof CredentialsUnavailable ? beforeSending(error.cause, variant.attempts) : classify(connector, error, variant.attempts);
     job.logger.warn({ err: error, variantId, outcome: outcome.kind }, 'publish did not succeed');
   }
   await recordOutcome(chorus, claim, outcome);
@@ -70,6 +73,26 @@ async function claimVariant(chorus: Chorus, variantId: string, version: number, 
       .returning({ id: publishAttempts.id });
     return { variant: variant!, text: variant!.text ?? row.postText, profile: row.profile, orgId: row.orgId, attemptId: attempt!.id };
   });
+}
+
+class CredentialsUnavailable extends Error {
+  constructor(override readonly cause: unknown) {
+    super(cause instanceof Error ? cause.message : String(cause));
+  }
+}
+
+/** Getting credentials failed, so nothing reached the network: retry only what may clear up. */
+function beforeSending(error: unknown, attempts: number): Outcome {
+  if (error instanceof RateLimited || error instanceof Transient) {
+    return attempts >= MAX_PUBLISH_ATTEMPTS
+      ? { kind: 'failed', reason: `Gave up after ${attempts} attempts: ${error.message}` }
+      : { kind: 'retry', after: addSeconds(now(), Math.min(15 * 60, 10 * 2 ** (attempts - 1))), reason: error.message };
+  }
+  if (isConnectorError(error)) return { kind: 'failed', reason: error.message };
+  return {
+    kind: 'failed',
+    reason: `The stored credentials for this profile could not be read (${error instanceof Error ? error.message : String(error)}). Every Chorus process must share the same CHORUS_SECRET_KEY; reconnecting the profile stores them afresh.`,
+  };
 }
 
 /** What to do after a failed call, given whether the network can tell a retry from a new post. */

@@ -1,12 +1,13 @@
 import { Writable } from 'node:stream';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { buildApp } from '../../src/http/app.ts';
-import { loadConfig } from '../../src/core/config.ts';
+import { loadConfig, type Config } from '../../src/core/config.ts';
 import { JobEngine } from '../../src/core/jobs.ts';
 import { createLogger } from '../../src/core/logger.ts';
 import { connectorsFrom, type Chorus, type Connectors } from '../../src/core/chorus.ts';
 import { allJobs } from '../../src/instance.ts';
 import { createTestDatabase, type Backend, type TestDatabase } from './db.ts';
+import { TEST_SECRET_KEY } from './processes.ts';
 
 export interface TestApp {
   app: FastifyInstance;
@@ -18,7 +19,10 @@ export interface TestApp {
 }
 
 /** A complete Chorus API on a fresh database, driven in-process with `app.inject`. */
-export async function createTestApp(backend: Backend, options: { work?: boolean; connectors?: Connectors } = {}): Promise<TestApp> {
+export async function createTestApp(
+  backend: Backend,
+  options: { work?: boolean; connectors?: Connectors; config?: Partial<Config> } = {},
+): Promise<TestApp> {
   const database = await createTestDatabase(backend);
   const logLines: string[] = [];
   const sink = new Writable({
@@ -28,7 +32,8 @@ export async function createTestApp(backend: Backend, options: { work?: boolean;
     },
   });
   const logger = createLogger('info', sink);
-  const config = loadConfig({ CHORUS_SECRET_KEY: 'ab'.repeat(32) } as NodeJS.ProcessEnv, { dataDir: '/nonexistent', port: 0 });
+  // The same key as `chorus` processes spawned by tests, so that they can read what this app sealed.
+  const config = loadConfig({ CHORUS_SECRET_KEY: TEST_SECRET_KEY } as NodeJS.ProcessEnv, { dataDir: '/nonexistent', port: 0, ...options.config });
   const jobs = new JobEngine(database, logger, { pollSeconds: 0.5 });
   const chorus: Chorus = { config, database, db: database.db, logger, jobs, connectors: options.connectors ?? connectorsFrom([]) };
   jobs.register(...allJobs(chorus));

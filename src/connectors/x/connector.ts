@@ -45,8 +45,9 @@ export const xInfo: ConnectorInfo = {
 const mapError: ErrorMapper = (network, ctx) => {
   const body = (ctx.body ?? {}) as { detail?: string; errors?: { message?: string }[] };
   const reason = body.errors?.[0]?.message ?? body.detail ?? errorReason(ctx.body, ctx.text);
-  // X answers a duplicate post with 403; it is a refusal of the content, not of the token.
-  if (ctx.status === 403 && /duplicate/i.test(reason)) return new Rejected(network, reason, { status: 403 });
+  // X answers some refusals of the content itself with 403 (a duplicate post; a reply or quote the
+  // author does not allow): the token is fine, so these must not send the account to "reconnect".
+  if (ctx.status === 403 && /duplicate|is not allowed because/i.test(reason)) return new Rejected(network, reason, { status: 403 });
   if (ctx.status === 400) return new Rejected(network, reason, { status: 400 });
   return undefined;
 };
@@ -192,17 +193,27 @@ export function createXConnector(ctx: ConnectorContext = {}): Connector {
         token = res.meta.next_token;
         if (!token || !since.m) break;
       }
-      // DMs, when the token allows them: newest first, stop at the last one seen.
+      // DMs, when the token allows them: newest first with no since_id, so page back until the last
+      // one seen (a first sync takes the newest page only).
       let newestDm = since.d;
       if (!c.scopes || c.scopes.includes('dm.read')) {
-        const res = await get(c, '/dm_events', DmPage, { event_types: 'MessageCreate', 'dm_event.fields': 'id,text,event_type,created_at,sender_id,dm_conversation_id', expansions: 'sender_id', 'user.fields': 'username,name', max_results: 100 });
-        const users = new Map((res.includes?.users ?? []).map((u) => [u.id, u]));
-        for (const e of res.data ?? []) {
-          if (since.d && compareIds(e.id, since.d) <= 0) break;
-          if (!newestDm || compareIds(e.id, newestDm) > 0) newestDm = e.id;
-          if (e.sender_id === c.accountId) continue;
-          const u = e.sender_id ? users.get(e.sender_id) : undefined;
-          items.push({ id: `dm:${e.id}`, kind: 'dm', text: e.text ?? '', createdAt: e.created_at ?? now().toISOString(), author: { id: e.sender_id ?? '', handle: u?.username ?? e.sender_id ?? '' }, ...(e.dm_conversation_id ? { threadId: `dm:${e.dm_conversation_id}` } : {}) });
+        let dmToken: string | undefined;
+        let reachedSeen = false;
+        for (let page = 0; page < 10 && !reachedSeen; page++) {
+          const res = await get(c, '/dm_events', DmPage, { event_types: 'MessageCreate', 'dm_event.fields': 'id,text,event_type,created_at,sender_id,dm_conversation_id', expansions: 'sender_id', 'user.fields': 'username,name', max_results: 100, pagination_token: dmToken });
+          const users = new Map((res.includes?.users ?? []).map((u) => [u.id, u]));
+          for (const e of res.data ?? []) {
+            if (since.d && compareIds(e.id, since.d) <= 0) {
+              reachedSeen = true;
+              break;
+            }
+            if (!newestDm || compareIds(e.id, newestDm) > 0) newestDm = e.id;
+            if (e.sender_id === c.accountId) continue;
+            const u = e.sender_id ? users.get(e.sender_id) : undefined;
+            items.push({ id: `dm:${e.id}`, kind: 'dm', text: e.text ?? '', createdAt: e.created_at ?? now().toISOString(), author: { id: e.sender_id ?? '', handle: u?.username ?? e.sender_id ?? '' }, ...(e.dm_conversation_id ? { threadId: `dm:${e.dm_conversation_id}` } : {}) });
+          }
+          dmToken = res.meta.next_token;
+          if (!dmToken || !since.d) break;
         }
       }
       items.sort((a, b) => a.createdAt.localeCompare(b.createdAt));

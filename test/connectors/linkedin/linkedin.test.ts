@@ -110,6 +110,18 @@ describe('LinkedIn: publishing', () => {
     expect(fake.sent[2]!.json()).toMatchObject({ author: 'urn:li:organization:2414183', content: { media: { id: 'urn:li:image:D4E10AQFyEi7tW8cM4w', altText: 'The Chorus calendar' } } });
   });
 
+  it('attaches several images as multiImage, in order; a link then goes into the text', async () => {
+    const { fake, linkedin } = setup();
+    const init = fx('image_initialize');
+    const second = { body: { value: { ...init.body.value, image: 'urn:li:image:D4E10AQSecond' } } };
+    fake.reply(init).reply({ status: 201 }).reply(second).reply({ status: 201 }).reply(fx('post_created'));
+    const img = (alt?: string) => ({ kind: 'image' as const, mimeType: 'image/jpeg', data: new Uint8Array(8), ...(alt ? { altText: alt } : {}) });
+    await linkedin.publish(member, { text: 'Two views', media: [img('Front'), img()], link: { url: 'https://chorus.example/tour' }, idempotencyKey: 'k5' });
+    const body = fake.sent[4]!.json();
+    expect(body.content).toEqual({ multiImage: { images: [{ id: 'urn:li:image:D4E10AQFyEi7tW8cM4w', altText: 'Front' }, { id: 'urn:li:image:D4E10AQSecond' }] } });
+    expect(body.commentary).toBe('Two views\n\nhttps://chorus.example/tour');
+  });
+
   it('posts a link as an article; threads are not a LinkedIn thing', async () => {
     const { fake, linkedin } = setup();
     fake.reply(fx('post_created'));

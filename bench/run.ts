@@ -1,7 +1,7 @@
 // Chorus benchmarks: `npm run bench` runs them all, `npm run bench -- api startup` some of them.
 // Every figure is also given as a ratio to a baseline measured in the same run on the same
 // machine, so that runs on different machines can be compared. Not part of `npm test`.
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { printReport, type Report } from './lib/report.ts';
 import { startup } from './startup.ts';
 import { api } from './api.ts';
@@ -31,6 +31,9 @@ async function main(args: string[]): Promise<number> {
 
   console.log(`# Chorus benchmarks, ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC`);
   console.log(`Node ${process.version}, ${cpus().length} cores (${cpus()[0]?.model.trim() ?? 'unknown CPU'}), ${Math.round(totalmem() / 2 ** 30)} GiB`);
+  // Other work on the machine moves every figure (ratios less so): say how busy it was.
+  const load = () => loadavg().map((n) => n.toFixed(2)).join(' ');
+  console.log(`Load average before: ${load()}`);
   let failed = 0;
   const started = performance.now();
   for (const benchmark of chosen) {
@@ -44,7 +47,7 @@ async function main(args: string[]): Promise<number> {
       console.error(`\n${benchmark.name} failed: ${(error as Error).stack ?? error}`);
     }
   }
-  console.log(`\nDone in ${((performance.now() - started) / 1000).toFixed(0)} s.`);
+  console.log(`\nDone in ${((performance.now() - started) / 1000).toFixed(0)} s. Load average after: ${load()}`);
   return failed ? 1 : 0;
 }
 

@@ -14,28 +14,32 @@
 import type { Connector, ConnectorContext, ConnectorInfo, Credentials, MediaInput, OAuth2Flow, OAuthApp, PublishedPost, RemoteProfile } from '../connector.ts';
 import { AuthExpired, InvalidCredentials, NotSupported, OutcomeUnknown, PermissionDenied, Rejected } from '../errors.ts';
 import { buildAuthorizationUrl, createPkce, credentialsFromToken, expiresSoon, missingScopes, OAuthClient, randomState } from '../oauth.ts';
-import { enc, isOrganization, LINKEDIN_AUTHORIZE_URL, LINKEDIN_REST, LINKEDIN_TOKEN_URL, LINKEDIN_USERINFO, LinkedInApi, NETWORK, parseCommentUrn, personUrn, postUrl, requireMemberScope } from './api.ts';
+import { enc, isOrganization, LINKEDIN_AUTHORIZE_URL, LINKEDIN_TOKEN_URL, LINKEDIN_VERSION, LINKEDIN_USERINFO, LinkedInApi, NETWORK, parseCommentUrn, personUrn, postUrl, requireMemberScope } from './api.ts';
 import { toLittleText } from './little-text.ts';
+import { uploadMedia } from './media.ts';
 import { fetchComments, fetchPostMetrics, fetchProfileMetrics, findRecentPosts, toRemotePost } from './read.ts';
-import { InitializeUpload, Organization, OrganizationAcls, Post, UserInfo } from './schemas.ts';
+import { Organization, OrganizationAcls, Post, UserInfo } from './schemas.ts';
 
 export const LINKEDIN_MEMBER_SCOPES = ['openid', 'profile', 'w_member_social'] as const;
 /** Pages need the Community Management API product; ask for these only when the app has it. */
 export const LINKEDIN_ORGANIZATION_SCOPES = ['r_organization_social', 'w_organization_social', 'rw_organization_admin'] as const;
 const IMAGE_TYPES = ['image/jpeg', 'image/png', 'image/gif'];
+const VIDEO_TYPES = ['video/mp4'];
 
 export const linkedinInfo: ConnectorInfo = {
   network: 'linkedin',
   displayName: 'LinkedIn',
-  apiVersion: 'LinkedIn REST API 202605 (Rest.li 2.0.0)',
+  apiVersion: `LinkedIn REST API ${LINKEDIN_VERSION} (Rest.li 2.0.0)`,
   auth: 'oauth2',
-  capabilities: ['publish.text', 'publish.images', 'publish.linkCard', 'delete', 'reply', 'comments', 'metrics.post', 'metrics.profile'],
+  capabilities: ['publish.text', 'publish.images', 'publish.video', 'publish.linkCard', 'delete', 'reply', 'comments', 'metrics.post', 'metrics.profile'],
   limits: {
     text: { maxLength: 3000, counting: 'utf16' },
     media: {
       maxCount: 20,
       // LinkedIn documents a pixel ceiling (36,152,320 px), not a byte one; 10 MB keeps uploads sane.
       image: { maxBytes: 10 * 1024 * 1024, mimeTypes: IMAGE_TYPES },
+      // Videos API: MP4, 75 KB to 500 MB, 3 seconds to 30 minutes.
+      video: { maxBytes: 500 * 1024 * 1024, mimeTypes: VIDEO_TYPES, maxDurationSeconds: 30 * 60, maxCount: 1 },
       mixed: false,
       altTextMaxLength: 4086,
     },
@@ -112,25 +116,18 @@ export function createLinkedInConnector(ctx: ConnectorContext = {}, options: Lin
     }
   };
 
-  const uploadImage = async (c: Credentials, m: MediaInput): Promise<string> => {
-    if (m.kind !== 'image') throw new NotSupported(NETWORK, 'publish.video', 'Chorus does not publish LinkedIn videos yet.');
-    if (!m.data) throw new Rejected(NETWORK, 'LinkedIn needs the image bytes to upload; only a URL was given.');
-    // A repeated initializeUpload only leaves an unused image URN behind: safe to retry.
-    const init = await api.http.json({ method: 'POST', url: `${LINKEDIN_REST}/images`, query: { action: 'initializeUpload' }, headers: api.headers(c), json: { initializeUploadRequest: { owner: c.accountId } }, schema: InitializeUpload, idempotent: true });
-    await api.http.request({ method: 'PUT', url: init.value.uploadUrl, headers: { authorization: `Bearer ${c.accessToken}`, 'content-type': 'application/octet-stream' }, body: m.data });
-    return init.value.image;
-  };
-
   const contentFor = async (c: Credentials, input: { media?: MediaInput[]; link?: { url: string; title?: string; description?: string; thumbnail?: MediaInput } }) => {
     const media = input.media ?? [];
-    if (media.length === 1) return { media: { id: await uploadImage(c, media[0]!), ...(media[0]!.altText ? { altText: media[0]!.altText } : {}) } };
+    // One image or one video is `media`; several images are `multiImage`. Videos take no alt text.
+    if (media.length === 1) return { media: { id: await uploadMedia(api, c, media[0]!), ...(media[0]!.altText && media[0]!.kind === 'image' ? { altText: media[0]!.altText } : {}) } };
     if (media.length > 1) {
+      if (media.some((m) => m.kind !== 'image')) throw new Rejected(NETWORK, 'A LinkedIn post carries one video alone, or images only.');
       const images = [];
-      for (const m of media) images.push({ id: await uploadImage(c, m), ...(m.altText ? { altText: m.altText } : {}) });
+      for (const m of media) images.push({ id: await uploadMedia(api, c, m), ...(m.altText ? { altText: m.altText } : {}) });
       return { multiImage: { images } };
     }
     if (input.link) {
-      const thumbnail = input.link.thumbnail?.data ? await uploadImage(c, input.link.thumbnail) : undefined;
+      const thumbnail = input.link.thumbnail?.data ? await uploadMedia(api, c, { ...input.link.thumbnail, kind: 'image' }) : undefined;
       // An article needs a title; LinkedIn does not scrape one for API posts.
       return { article: { source: input.link.url, title: input.link.title ?? input.link.url, ...(input.link.description ? { description: input.link.description } : {}), ...(thumbnail ? { thumbnail } : {}) } };
     }

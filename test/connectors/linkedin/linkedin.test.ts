@@ -110,6 +110,28 @@ describe('LinkedIn: publishing', () => {
     expect(fake.sent[2]!.json()).toMatchObject({ author: 'urn:li:organization:2414183', content: { media: { id: 'urn:li:image:D4E10AQFyEi7tW8cM4w', altText: 'The Chorus calendar' } } });
   });
 
+  it('uploads a video in the parts LinkedIn asks for, finalizes it with their ETags and waits until it is available', async () => {
+    const { fake, slept, linkedin } = setup();
+    const init = fx('video_initialize');
+    fake.on(`POST ${REST}/videos?action=initializeUpload`, init)
+      .on('PUT https://www.linkedin.com/dms-uploads/', { ...fx('video_part_uploaded'), headers: { etag: 'etag-1' } })
+      .on('PUT https://www.linkedin.com/dms-uploads/', { ...fx('video_part_uploaded'), headers: { etag: 'etag-2' } })
+      .on(`POST ${REST}/videos?action=finalizeUpload`, { status: 200 })
+      .on(`GET ${REST}/videos/`, fx('video_processing'))
+      .on(`GET ${REST}/videos/`, fx('video_available'))
+      .on(`POST ${REST}/posts`, fx('post_created'));
+    const bytes = new Uint8Array(5 * 1024 * 1024);
+    await linkedin.publish(org, { text: 'Watch', media: [{ kind: 'video', mimeType: 'video/mp4', data: bytes, altText: 'ignored' }], idempotencyKey: 'v1' });
+    expect(fake.sent[0]!.json()).toEqual({ initializeUploadRequest: { owner: org.accountId, fileSizeBytes: 5242880, uploadCaptions: false, uploadThumbnail: false } });
+    expect([fake.sent[1]!.url.toString(), fake.sent[1]!.body]).toEqual([init.body.value.uploadInstructions[0].uploadUrl, '<4194304 bytes>']);
+    expect([fake.sent[2]!.url.toString(), fake.sent[2]!.body]).toEqual([init.body.value.uploadInstructions[1].uploadUrl, '<1048576 bytes>']);
+    expect(fake.sent[3]!.json()).toEqual({ finalizeUploadRequest: { video: 'urn:li:video:C5F10AQGKQg_6y2a4sQ', uploadToken: '', uploadedPartIds: ['etag-1', 'etag-2'] } });
+    expect(fake.sent[4]!.url.pathname).toBe('/rest/videos/urn%3Ali%3Avideo%3AC5F10AQGKQg_6y2a4sQ');
+    expect(slept).toEqual([5000]);
+    expect(fake.sent[6]!.json().content).toEqual({ media: { id: 'urn:li:video:C5F10AQGKQg_6y2a4sQ' } });
+    expect(linkedin.info.capabilities).toContain('publish.video');
+  });
+
   it('attaches several images as multiImage, in order; a link then goes into the text', async () => {
     const { fake, linkedin } = setup();
     const init = fx('image_initialize');

@@ -9,7 +9,8 @@
  * placeholder kept for the shared flow shape. Refresh tokens exist only for apps LinkedIn enabled
  * for them; without one, an access token lives 60 days and then the account needs reconnecting.
  *
- * No idempotency key: POST /rest/posts is sent once; an unclear failure is OutcomeUnknown.
+ * No idempotency key: POST /rest/posts is sent once; an unclear failure is OutcomeUnknown, and
+ * findRecentPosts lets the publisher look for the post before trying again.
  */
 import type { Connector, ConnectorContext, ConnectorInfo, Credentials, MediaInput, OAuth2Flow, OAuthApp, PublishedPost, RemoteProfile } from '../connector.ts';
 import { AuthExpired, InvalidCredentials, NotSupported, OutcomeUnknown, PermissionDenied, Rejected } from '../errors.ts';

@@ -6,10 +6,10 @@
  * Facebook has no idempotency key for posts (`publishIdempotency: 'none'`): publishes are sent
  * once and an unreadable answer is OutcomeUnknown, for the publisher to reconcile.
  */
-import type { Connector, ConnectorContext, ConnectorInfo, Credentials, MediaInput, OAuth2Flow, PostMetrics, PublishedPost, RemotePost, RemoteProfile } from '../connector.ts';
+import type { ConnectResult, Connector, ConnectorContext, ConnectorInfo, Credentials, MediaInput, OAuth2Flow, OAuthApp, PostMetrics, PublishedPost, RemotePost, RemoteProfile } from '../connector.ts';
 import { NotSupported, PermissionDenied, Rejected } from '../errors.ts';
 import { Created, type Form, GRAPH_API_VERSION, GRAPH_BASE, GraphClient, Insights, insightNumbers } from '../meta/graph.ts';
-import { FacebookLogin, otherPagesJson } from '../meta/login.ts';
+import { FacebookLogin, otherPagesJson, type PageAccountT } from '../meta/login.ts';
 import { fetchPageConversations } from './inbox.ts';
 import { MessageSent, Page, Participants, PhotoCreated, Post, PostsById, type PostT } from './schemas.ts';
 
@@ -62,7 +62,12 @@ export const postUrl = (id: string): string => {
   return post ? `https://www.facebook.com/${page}/posts/${post}` : `https://www.facebook.com/${id}`;
 };
 
-export function createFacebookConnector(ctx: ConnectorContext = {}): Connector {
+export interface FacebookConnector extends Connector {
+  /** Act as another of the user's Pages (listed in `extra.otherPages`), without a new sign-in. */
+  selectPage(app: OAuthApp, credentials: Credentials, pageId: string): Promise<ConnectResult>;
+}
+
+export function createFacebookConnector(ctx: ConnectorContext = {}): FacebookConnector {
   const graph = new GraphClient(NETWORK, GRAPH_BASE, ctx.http);
   const login = new FacebookLogin(graph, graph.http.options.now);
 
@@ -75,6 +80,26 @@ export function createFacebookConnector(ctx: ConnectorContext = {}): Connector {
   });
   const getProfile = async (c: Credentials) => profileOf(await graph.get(c.accessToken, c.accountId, Page, { fields: 'id,name,username,link,picture{url}' }));
 
+  /** Credentials acting as one Page; the user token behind it stays in `extra`. */
+  const connectPage = async (app: OAuthApp, page: PageAccountT, login_: { userToken: string; userTokenExpiresAt?: string | undefined; scopes?: string[] | undefined; pages?: PageAccountT[] }): Promise<ConnectResult> => {
+    const checked = await login.assertPageToken(app, page);
+    const credentials: Credentials = {
+      network: 'facebook',
+      accountId: page.id,
+      accessToken: page.access_token!,
+      ...(login_.scopes ? { scopes: login_.scopes } : {}),
+      extra: {
+        tokenType: 'PAGE',
+        userAccessToken: login_.userToken,
+        ...(login_.userTokenExpiresAt ? { userAccessTokenExpiresAt: login_.userTokenExpiresAt } : {}),
+        ...(checked.dataAccessExpiresAt ? { dataAccessExpiresAt: checked.dataAccessExpiresAt } : {}),
+        pageTasks: (page.tasks ?? []).join(','),
+        ...(login_.pages ? { otherPages: otherPagesJson(login_.pages, page.id) } : {}),
+      },
+    };
+    return { credentials, profile: profileOf(page) };
+  };
+
   const flow: OAuth2Flow = {
     kind: 'oauth2',
     scopes: FACEBOOK_SCOPES,
@@ -84,24 +109,10 @@ export function createFacebookConnector(ctx: ConnectorContext = {}): Connector {
       if (result.pages.length === 0) {
         throw new PermissionDenied(NETWORK, 'No Facebook Page was shared with Chorus. Reconnect and select at least one Page you manage.');
       }
-      // The interface returns one profile: take the first Page the user can post to (see otherPages).
+      // The interface returns one profile: take the first Page the user can post to. The others
+      // are listed in `extra.otherPages`, and `selectPage` switches to one of them.
       const page = result.pages.find((p) => p.tasks?.includes('CREATE_CONTENT')) ?? result.pages[0]!;
-      const checked = await login.assertPageToken(app, page);
-      const credentials: Credentials = {
-        network: 'facebook',
-        accountId: page.id,
-        accessToken: page.access_token!,
-        scopes: result.scopes,
-        extra: {
-          tokenType: 'PAGE',
-          userAccessToken: result.userToken,
-          ...(result.userTokenExpiresAt ? { userAccessTokenExpiresAt: result.userTokenExpiresAt } : {}),
-          ...(checked.dataAccessExpiresAt ? { dataAccessExpiresAt: checked.dataAccessExpiresAt } : {}),
-          pageTasks: (page.tasks ?? []).join(','),
-          otherPages: otherPagesJson(result.pages, page.id),
-        },
-      };
-      return { credentials, profile: profileOf(page) };
+      return connectPage(app, page, result);
     },
   };
 
@@ -135,9 +146,13 @@ export function createFacebookConnector(ctx: ConnectorContext = {}): Connector {
     };
   };
 
-  const connector: Connector = {
+  const connector: FacebookConnector = {
     info: facebookInfo,
     auth: flow,
+    async selectPage(app, c, pageId) {
+      const { page, pages, userToken } = await login.page(c, PAGE_FIELDS, pageId);
+      return connectPage(app, page, { userToken, userTokenExpiresAt: c.extra?.userAccessTokenExpiresAt, scopes: c.scopes, pages });
+    },
     // Page tokens made from a long-lived user token do not expire; they die only when revoked.
     needsRefresh: () => false,
     async refresh(c) {

@@ -6,11 +6,11 @@
  * Media must be public URLs: Instagram fetches them. Publishing is container -> wait -> publish
  * (./publish.ts); there is no idempotency key, so `publishIdempotency` is 'none'.
  */
-import type { Connector, ConnectorContext, ConnectorInfo, ConversationItem, Credentials, OAuth2Flow, PostMetrics, RemotePost } from '../connector.ts';
+import type { ConnectResult, Connector, ConnectorContext, ConnectorInfo, ConversationItem, Credentials, OAuth2Flow, OAuthApp, PostMetrics, RemotePost } from '../connector.ts';
 import { NotSupported, PermissionDenied, Rejected } from '../errors.ts';
 import { Created, GRAPH_API_VERSION, GRAPH_BASE, GraphClient, Insights, insightNumbers, isoTime } from '../meta/graph.ts';
-import { FacebookLogin, otherPagesJson } from '../meta/login.ts';
-import { InstagramPublisher } from './publish.ts';
+import { FacebookLogin, otherPagesJson, type PageAccountT } from '../meta/login.ts';
+import { InstagramPublisher, captionOf } from './publish.ts';
 import { type CommentT, HashtagSearch, IgUser, Media, MediaList, MediaWithComments, type MediaT } from './schemas.ts';
 
 const NETWORK = 'instagram';
@@ -53,7 +53,14 @@ const COMMENT_FIELDS = 'id,text,timestamp,username,from{id,username}';
 // `impressions` is gone for media since v22.0; `views` replaced it.
 const MEDIA_INSIGHTS = 'reach,saved,shares,views';
 
-export function createInstagramConnector(ctx: ConnectorContext = {}): Connector & { publisher: InstagramPublisher } {
+export interface InstagramConnector extends Connector {
+  /** The container steps, for a publisher that records the container id and resumes with it. */
+  publisher: InstagramPublisher;
+  /** Switch to the Instagram account of another Page (by Page id, from `extra.otherPages`). */
+  selectAccount(app: OAuthApp, credentials: Credentials, pageId: string): Promise<ConnectResult>;
+}
+
+export function createInstagramConnector(ctx: ConnectorContext = {}): InstagramConnector {
   const graph = new GraphClient(NETWORK, GRAPH_BASE, ctx.http);
   const login = new FacebookLogin(graph, graph.http.options.now);
   const publisher = new InstagramPublisher(graph, graph.http.options.sleep);
@@ -69,6 +76,28 @@ export function createInstagramConnector(ctx: ConnectorContext = {}): Connector 
     };
   };
 
+  /** Credentials for the Instagram account linked to `page`, acting with the checked Page token. */
+  const connectAccount = async (app: OAuthApp, page: PageAccountT, login_: { userToken: string; userTokenExpiresAt?: string | undefined; scopes?: string[] | undefined; linked: PageAccountT[] }): Promise<ConnectResult> => {
+    const ig = page.instagram_business_account;
+    if (!ig) throw new Rejected(NETWORK, `the Page "${page.name}" has no Instagram professional account linked.`);
+    const checked = await login.assertPageToken(app, page);
+    const credentials: Credentials = {
+      network: 'instagram',
+      accountId: ig.id,
+      accessToken: page.access_token!,
+      ...(login_.scopes ? { scopes: login_.scopes } : {}),
+      extra: {
+        tokenType: 'PAGE',
+        pageId: page.id,
+        userAccessToken: login_.userToken,
+        ...(login_.userTokenExpiresAt ? { userAccessTokenExpiresAt: login_.userTokenExpiresAt } : {}),
+        ...(checked.dataAccessExpiresAt ? { dataAccessExpiresAt: checked.dataAccessExpiresAt } : {}),
+        otherPages: otherPagesJson(login_.linked, page.id),
+      },
+    };
+    return { credentials, profile: await getProfile(credentials) };
+  };
+
   const flow: OAuth2Flow = {
     kind: 'oauth2',
     scopes: INSTAGRAM_SCOPES,
@@ -82,25 +111,10 @@ export function createInstagramConnector(ctx: ConnectorContext = {}): Connector 
           'None of the Facebook Pages shared with Chorus has an Instagram Business or Creator account linked. Link one in Meta Business Suite, then reconnect and select that Page.',
         );
       }
+      // One profile per connect (the interface's shape): the first linked account the user may
+      // post to; `selectAccount` switches to another listed in `extra.otherPages`.
       const page = linked.find((p) => p.tasks?.includes('CREATE_CONTENT')) ?? linked[0]!;
-      const checked = await login.assertPageToken(app, page);
-      const ig = page.instagram_business_account!;
-      const credentials: Credentials = {
-        network: 'instagram',
-        accountId: ig.id,
-        accessToken: page.access_token!,
-        scopes: result.scopes,
-        extra: {
-          tokenType: 'PAGE',
-          pageId: page.id,
-          userAccessToken: result.userToken,
-          ...(result.userTokenExpiresAt ? { userAccessTokenExpiresAt: result.userTokenExpiresAt } : {}),
-          ...(checked.dataAccessExpiresAt ? { dataAccessExpiresAt: checked.dataAccessExpiresAt } : {}),
-          otherPages: otherPagesJson(linked, page.id),
-        },
-      };
-      const profile = await getProfile(credentials);
-      return { credentials, profile };
+      return connectAccount(app, page, { ...result, linked });
     },
   };
 
@@ -114,10 +128,15 @@ export function createInstagramConnector(ctx: ConnectorContext = {}): Connector 
     metrics: countsOf(m),
   });
 
-  const connector: Connector & { publisher: InstagramPublisher } = {
+  const connector: InstagramConnector = {
     info: instagramInfo,
     auth: flow,
     publisher,
+    async selectAccount(app, c, pageId) {
+      const { page, pages, userToken } = await login.page(c, PAGE_FIELDS, pageId);
+      const linked = pages.filter((p) => p.instagram_business_account);
+      return connectAccount(app, page, { userToken, userTokenExpiresAt: c.extra?.userAccessTokenExpiresAt, scopes: c.scopes, linked });
+    },
     needsRefresh: () => false, // a Page token from a long-lived user token does not expire
     async refresh(c) {
       await getProfile(c);
@@ -129,7 +148,7 @@ export function createInstagramConnector(ctx: ConnectorContext = {}): Connector 
       if (input.thread?.length) throw new NotSupported(NETWORK, 'publish.thread', 'Instagram has no threads.');
       if (input.replyTo) return { posts: [await connector.reply(c, { inReplyTo: input.replyTo, text: input.text, idempotencyKey: input.idempotencyKey })] };
       const containerId = await publisher.createContainer(c, input);
-      return publisher.publishContainer(c, containerId, input.text);
+      return publisher.publishContainer(c, containerId, captionOf(input));
     },
 
     async delete() {

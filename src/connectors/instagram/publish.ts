@@ -28,6 +28,10 @@ export function explainContainerError(detail: string | undefined): string {
   return (code && CONTAINER_ERRORS[code]) || `Instagram could not process the media${detail ? ` (${detail})` : ''}.`;
 }
 
+/** Instagram shows no link cards: a link stays readable in the caption (not clickable there). */
+export const captionOf = (content: PostContent): string =>
+  content.link && !content.text.includes(content.link.url) ? `${content.text}\n\n${content.link.url}`.trim() : content.text;
+
 export class InstagramPublisher {
   constructor(
     private readonly graph: GraphClient,
@@ -38,8 +42,7 @@ export class InstagramPublisher {
   async createContainer(c: Credentials, content: PostContent): Promise<string> {
     const media = content.media ?? [];
     if (media.length === 0) throw new Rejected(NETWORK, 'an Instagram post needs at least one image or video.');
-    // Instagram shows no link cards; a link stays readable in the caption (not clickable there).
-    const caption = content.link && !content.text.includes(content.link.url) ? `${content.text}\n\n${content.link.url}`.trim() : content.text;
+    const caption = captionOf(content);
     if (media.length === 1) return this.create(c, { ...this.itemForm(media[0]!, false), caption: caption || undefined });
     const children: string[] = [];
     for (const m of media) children.push(await this.create(c, this.itemForm(m, true)));

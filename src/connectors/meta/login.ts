@@ -7,8 +7,8 @@
  * Meta's Login has no PKCE for server-side apps here; `codeVerifier` is only a placeholder.
  */
 import { z } from 'zod';
-import type { AuthorizationRequest, OAuthApp } from '../connector.ts';
-import { ConnectorError, InvalidCredentials, PermissionDenied } from '../errors.ts';
+import type { AuthorizationRequest, Credentials, OAuthApp } from '../connector.ts';
+import { ConnectorError, InvalidCredentials, PermissionDenied, Rejected } from '../errors.ts';
 import { buildAuthorizationUrl, randomState } from '../oauth.ts';
 import { FACEBOOK_DIALOG, type GraphClient, listOf } from './graph.ts';
 
@@ -75,13 +75,30 @@ export class FacebookLogin {
     if (missing.length) {
       throw new PermissionDenied(this.graph.network, `Facebook Login did not grant ${missing.join(', ')}. Reconnect and allow every requested permission.`);
     }
-    const pages = await this.graph.get(userToken, 'me/accounts', listOf(PageAccount), { fields: pageFields, limit: 100 });
     return {
       userToken,
       ...(long.expires_in ? { userTokenExpiresAt: new Date(this.now().getTime() + long.expires_in * 1000).toISOString() } : {}),
       scopes: granted,
-      pages: pages.data,
+      pages: await this.pages(userToken, pageFields),
     };
+  }
+
+  /** The Pages the user shared with the app, each with its Page token (GET /me/accounts). */
+  async pages(userToken: string, pageFields: string): Promise<PageAccountT[]> {
+    return (await this.graph.get(userToken, 'me/accounts', listOf(PageAccount), { fields: pageFields, limit: 100 })).data;
+  }
+
+  /**
+   * One Page of an existing connection, by id, from the user token kept in `extra`: how a user
+   * who manages several Pages picks another one without signing in again.
+   */
+  async page(credentials: Credentials, pageFields: string, pageId: string): Promise<{ page: PageAccountT; pages: PageAccountT[]; userToken: string }> {
+    const userToken = credentials.extra?.userAccessToken;
+    if (!userToken) throw new PermissionDenied(this.graph.network, 'This connection keeps no Facebook user token; reconnect to choose another Page.');
+    const pages = await this.pages(userToken, pageFields);
+    const page = pages.find((p) => p.id === pageId);
+    if (!page) throw new Rejected(this.graph.network, `the Page ${pageId} is not among the Pages shared with Chorus; reconnect and select it in the Facebook dialog.`);
+    return { page, pages, userToken };
   }
 
   /**

@@ -14,7 +14,9 @@ import { LongToken, MediaList, ShortToken, ThreadsMedia, ThreadsUser, type Threa
 const NETWORK = 'threads';
 export const THREADS_API_VERSION = 'v1.0';
 export const THREADS_ORIGIN = 'https://graph.threads.net';
-const AUTHORIZE_URL = 'https://threads.net/oauth/authorize';
+// The Authorization Window moved to threads.com (threads.net redirects there); the API answers on
+// both graph.threads.net and graph.threads.com.
+const AUTHORIZE_URL = 'https://threads.com/oauth/authorize';
 
 export const THREADS_SCOPES = [
   'threads_basic',
@@ -54,7 +56,12 @@ export const threadsInfo: ConnectorInfo = {
 const MEDIA_FIELDS = 'id,text,media_type,permalink,timestamp,username,is_reply,replied_to,root_post,link_attachment_url,children';
 const REPLY_FIELDS = 'id,text,timestamp,username,permalink,is_reply,replied_to,root_post';
 
-export function createThreadsConnector(ctx: ConnectorContext = {}): Connector & { publisher: ThreadsPublisher } {
+export interface ThreadsConnector extends Connector {
+  /** The container steps, for a publisher that records the container id and resumes with it. */
+  publisher: ThreadsPublisher;
+}
+
+export function createThreadsConnector(ctx: ConnectorContext = {}): ThreadsConnector {
   const graph = new GraphClient(NETWORK, `${THREADS_ORIGIN}/${THREADS_API_VERSION}`, ctx.http);
   const http = graph.http;
   const now = http.options.now;
@@ -144,7 +151,7 @@ export function createThreadsConnector(ctx: ConnectorContext = {}): Connector & 
     threadId: m.root_post?.id ?? m.id,
   });
 
-  const connector: Connector & { publisher: ThreadsPublisher } = {
+  const connector: ThreadsConnector = {
     info: threadsInfo,
     auth: flow,
     publisher,

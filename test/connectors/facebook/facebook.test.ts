@@ -101,6 +101,22 @@ describe('Facebook connect flow', () => {
     }
   });
 
+  it('switches to another of the user\'s Pages with the stored user token, and refuses Pages without content rights', async () => {
+    const { fake, fb } = setup();
+    fake.reply(rec('accounts_two_editors')).reply(rec('debug_token_page_303')).reply(rec('accounts'));
+    const connected: Credentials = { ...page, scopes: ['pages_show_list'], extra: { userAccessToken: 'EAAlongUserToken', userAccessTokenExpiresAt: '2027-01-22T11:59:04.000Z' } };
+    const { credentials, profile } = await fb.selectPage(app, connected, '303');
+    expect(fake.sent[0]!.url.pathname).toBe('/v26.0/me/accounts');
+    expect(fake.sent[0]!.headers.authorization).toBe('Bearer EAAlongUserToken');
+    expect(fake.sent[1]!.url.searchParams.get('input_token')).toBe('EAAPageToken303');
+    expect(credentials).toMatchObject({ accountId: '303', accessToken: 'EAAPageToken303', scopes: ['pages_show_list'], extra: { userAccessToken: 'EAAlongUserToken', userAccessTokenExpiresAt: '2027-01-22T11:59:04.000Z' } });
+    expect(JSON.parse(credentials.extra!.otherPages!)).toEqual([{ id: '101', name: 'Chorus Coffee' }]);
+    expect(profile).toMatchObject({ id: '303', handle: 'Chorus Roastery' });
+
+    await expect(fb.selectPage(app, connected, '202')).rejects.toThrow(/cannot create content on the Page "Chorus Bakery"/);
+    await expect(fb.selectPage(app, page, '303')).rejects.toBeInstanceOf(PermissionDenied); // no user token kept
+  });
+
   it('reports a used code as invalid credentials without redeeming it twice', async () => {
     const { fake, fb } = setup();
     fake.reply(rec('error_code_used')).reply(rec('token_short'));

@@ -42,6 +42,14 @@ describe('Instagram connect flow', () => {
     expect(profile).toMatchObject({ id: IG, handle: 'choruscoffee', url: 'https://www.instagram.com/choruscoffee/' });
   });
 
+  it('refuses to switch to a Page without a linked Instagram account', async () => {
+    const { fake, ig } = setup();
+    fake.reply(rec('accounts_with_ig'));
+    const err = await ig.selectAccount(app, { ...creds, extra: { userAccessToken: 'EAAlongUserToken' } }, '202').catch((e) => e);
+    expect(err).toBeInstanceOf(Rejected);
+    expect(err.reason).toMatch(/has no Instagram professional account linked/);
+  });
+
   it('explains when no Page has an Instagram professional account linked', async () => {
     const { fake, ig } = setup();
     fake.reply(rec('token_short')).reply(rec('token_long')).reply(rec('permissions')).reply(rec('accounts_no_ig'));

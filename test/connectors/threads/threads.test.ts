@@ -30,11 +30,11 @@ const flow = (fake: FakeFetch, n: '' | '_2' = '') =>
   fake.reply(rec(`container_created${n}`)).reply(rec('container_finished')).reply(rec(`published${n}`)).reply(rec(`permalink${n}`));
 
 describe('Threads connect and refresh', () => {
-  it('builds the threads.net authorization URL', () => {
+  it('builds the Threads authorization URL', () => {
     const { th } = setup();
     if (th.auth.kind !== 'oauth2') throw new Error('oauth2 expected');
     const url = new URL(th.auth.authorizationUrl(app, { state: 's' }).url);
-    expect(url.origin + url.pathname).toBe('https://threads.net/oauth/authorize');
+    expect(url.origin + url.pathname).toBe('https://threads.com/oauth/authorize');
     expect(url.searchParams.get('scope')).toBe(
       'threads_basic,threads_content_publish,threads_manage_replies,threads_read_replies,threads_manage_insights,threads_keyword_search,threads_delete,threads_manage_mentions',
     );

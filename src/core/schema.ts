@@ -4,3 +4,4 @@ export * from '../workspaces/schema.ts';
 export * from './jobs-schema.ts';
 export * from '../profiles/schema.ts';
 export * from '../publishing/schema.ts';
+export * from '../links/schema.ts';

@@ -17,6 +17,7 @@ import { memberRoutes } from '../workspaces/member-routes.ts';
 import { auditRoutes } from '../workspaces/audit-routes.ts';
 import { profileRoutes } from '../profiles/routes.ts';
 import { publishingRoutes } from '../publishing/routes.ts';
+import { linkRoutes, registerRedirect } from '../links/routes.ts';
 
 
 export const WEB_DIST = fileURLToPath(new URL('../../web/dist', import.meta.url));
@@ -98,10 +99,12 @@ export async function buildApp(chorus: Chorus): Promise<FastifyInstance> {
       await auditRoutes(typed, chorus);
       await profileRoutes(typed, chorus);
       await publishingRoutes(typed, chorus);
+      await linkRoutes(typed, chorus);
     },
     { prefix: '/api/v1' },
   );
 
+  registerRedirect(app, chorus);
   await registerWebApp(app);
   return app;
 }

@@ -8,7 +8,8 @@ import { socialProfiles } from '../profiles/schema.ts';
 import { connectorOrThrow, credentialsFor, SYSTEM_ACTOR_LABEL } from '../profiles/service.ts';
 import type { Connector, PublishResult } from '../connectors/connector.ts';
 import { InvalidResponse, isConnectorError, OutcomeUnknown, RateLimited, Transient } from '../connectors/errors.ts';
-import { posts, postVariants, publishAttempts } from './schema.ts';
+import { campaigns, posts, postVariants, publishAttempts } from './schema.ts';
+import { trackLinks } from '../links/service.ts';
 
 export const PUBLISH_JOB = 'publishing.publish';
 /** Transient failures are retried this many times before the post is marked failed. */
@@ -52,9 +53,10 @@ export async function publishVariant(chorus: Chorus, variantId: string, version:
 async function claimVariant(chorus: Chorus, variantId: string, version: number, workerId: string) {
   return chorus.db.transaction(async (tx) => {
     const [row] = await tx
-      .select({ variant: postVariants, postText: posts.text, profile: socialProfiles, orgId: workspaces.orgId })
+      .select({ variant: postVariants, post: posts, campaignName: campaigns.name, profile: socialProfiles, orgId: workspaces.orgId })
       .from(postVariants)
       .innerJoin(posts, eq(posts.id, postVariants.postId))
+      .leftJoin(campaigns, eq(campaigns.id, posts.campaignId))
       .innerJoin(socialProfiles, eq(socialProfiles.id, postVariants.profileId))
       .innerJoin(workspaces, eq(workspaces.id, postVariants.workspaceId))
       .where(eq(postVariants.id, variantId))
@@ -71,7 +73,17 @@ async function claimVariant(chorus: Chorus, variantId: string, version: number, 
       .insert(publishAttempts)
       .values({ variantId, idempotencyKey: variant!.idempotencyKey, workerId, startedAt: now() })
       .returning({ id: publishAttempts.id });
-    return { variant: variant!, text: variant!.text ?? row.postText, profile: row.profile, orgId: row.orgId, attemptId: attempt!.id };
+    // Links become tracked short links here, inside the claim: a retry finds the same links.
+    const text = await trackLinks(tx, variant!.text ?? row.post.text, {
+      workspaceId: variant!.workspaceId,
+      postId: row.post.id,
+      variantId,
+      network: row.profile.network,
+      campaignId: row.post.campaignId,
+      campaignName: row.campaignName,
+      baseUrl: chorus.config.publicUrl,
+    });
+    return { variant: variant!, text, profile: row.profile, orgId: row.orgId, attemptId: attempt!.id };
   });
 }
 

@@ -47,6 +47,9 @@ function validateOne(info: ConnectorInfo, post: PostContent, index: number): Pos
     problems.push({ post: index, field: 'media', code: 'too_many', message: `At most ${mediaLimits.maxCount} attachments.` });
   }
   const videos = media.filter((m) => m.kind === 'video').length;
+  if (mediaLimits.video && videos > mediaLimits.video.maxCount) {
+    problems.push({ post: index, field: 'media', code: 'too_many', message: `At most ${mediaLimits.video.maxCount} video${mediaLimits.video.maxCount === 1 ? '' : 's'} per post.` });
+  }
   if (videos > 0 && videos < media.length && !mediaLimits.mixed) {
     problems.push({ post: index, field: 'media', code: 'not_supported', message: 'Images and videos cannot be mixed in one post.' });
   }

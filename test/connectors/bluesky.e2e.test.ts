@@ -113,6 +113,15 @@ describe('Bluesky on a local AT Protocol network', () => {
     expect(cardValue.embed.external.thumb.mimeType).toBe('image/png');
   });
 
+  it('publishes a video with alt text', async () => {
+    // The smallest bytes that are sniffed as video/mp4: an ISO-BMFF "ftyp" box with brand mp42.
+    const mp4 = Uint8Array.from([0, 0, 0, 0x18, ...Buffer.from('ftypmp42'), 0, 0, 0, 0, ...Buffer.from('mp42isom'), 0, 0, 0, 8, ...Buffer.from('free')]);
+    const { posts } = await bsky.publish(aliceCreds, { text: 'a clip', idempotencyKey: 'video-1', media: [{ kind: 'video', mimeType: 'video/mp4', data: mp4, altText: 'Two seconds of nothing', width: 16, height: 9 }] });
+    const value = await record(posts[0]!.id);
+    expect(value.embed).toMatchObject({ $type: 'app.bsky.embed.video', alt: 'Two seconds of nothing', aspectRatio: { width: 16, height: 9 } });
+    expect(value.embed.video.mimeType).toBe('video/mp4');
+  });
+
   it('publishes a thread, each post answering the one before', async () => {
     const { posts } = await bsky.publish(aliceCreds, { text: 'thread 1/3', idempotencyKey: 'thread-1', thread: [{ text: 'thread 2/3' }, { text: 'thread 3/3' }] });
     expect(posts).toHaveLength(3);

@@ -91,7 +91,8 @@ describe('validatePost', () => {
 
   it('refuses what a network cannot take', () => {
     const video = { kind: 'video' as const, mimeType: 'video/mp4', data: new Uint8Array(10) };
-    expect(validatePost(blueskyInfo, { text: 'v', media: [video] })[0]).toMatchObject({ code: 'not_supported' });
+    expect(validatePost(blueskyInfo, { text: 'v', media: [video] })).toEqual([]);
+    expect(validatePost(blueskyInfo, { text: 'v', media: [video, video] }).map((p) => p.code)).toEqual(['too_many']);
     expect(validatePost(mastodonInfo, { text: 'mix', media: [video, png(10)] }).map((p) => p.code)).toContain('not_supported');
   });
 });

@@ -30,13 +30,15 @@ export const blueskyInfo: ConnectorInfo = {
   displayName: 'Bluesky',
   apiVersion: 'AT Protocol XRPC (com.atproto.*, app.bsky.* lexicons)',
   auth: 'app-password',
-  capabilities: ['publish.text', 'publish.images', 'publish.linkCard', 'publish.thread', 'delete', 'reply', 'mentions', 'comments', 'search', 'metrics.post', 'metrics.profile'],
+  capabilities: ['publish.text', 'publish.images', 'publish.video', 'publish.linkCard', 'publish.thread', 'delete', 'reply', 'mentions', 'comments', 'search', 'metrics.post', 'metrics.profile'],
   limits: {
     text: { maxLength: BLUESKY_MAX_GRAPHEMES, counting: 'graphemes' },
     media: {
       maxCount: 4,
       // app.bsky.embed.images caps each image blob at 1,000,000 bytes.
       image: { maxBytes: 1_000_000, mimeTypes: ['image/jpeg', 'image/png', 'image/webp', 'image/gif'] },
+      // app.bsky.embed.video: one mp4 up to 100 MB; Bluesky plays up to 3 minutes.
+      video: { maxBytes: 100_000_000, mimeTypes: ['video/mp4'], maxCount: 1, maxDurationSeconds: 180 },
       mixed: false,
       altTextMaxLength: 2000,
     },

@@ -125,7 +125,20 @@ export class BlueskyPublisher {
 
   private async buildEmbed(creds: Credentials, media: MediaInput[], link: LinkCardInput | undefined): Promise<Record<string, unknown> | undefined> {
     const images = media.filter((m) => m.kind === 'image');
-    if (media.some((m) => m.kind === 'video')) throw new Rejected(NETWORK, 'Video posts are not supported by the Bluesky connector yet.');
+    const videos = media.filter((m) => m.kind === 'video');
+    if (videos.length > 1 || (videos.length && images.length)) throw new Rejected(NETWORK, 'Bluesky takes one video, without images, per post.');
+    if (videos[0]) {
+      // Uploaded straight to the PDS (app.bsky.embed.video); the AppView's video service
+      // transcodes from there.
+      const video = videos[0];
+      const blob = await this.upload(creds, video);
+      return {
+        $type: 'app.bsky.embed.video',
+        video: blob,
+        ...(video.altText ? { alt: video.altText } : {}),
+        ...(video.width && video.height ? { aspectRatio: { width: video.width, height: video.height } } : {}),
+      };
+    }
     if (images.length > 0) {
       const uploaded = [];
       for (const image of images) {

@@ -5,6 +5,7 @@
 import { createBlueskyConnector } from './bluesky/connector.ts';
 import { createMastodonConnector } from './mastodon/connector.ts';
 import { createXConnector } from './x/connector.ts';
+import { createLinkedInConnector } from './linkedin/connector.ts';
 import type { Connector, ConnectorContext, ConnectorInfo, NetworkId } from './connector.ts';
 
 export type ConnectorFactory = (ctx?: ConnectorContext) => Connector;
@@ -13,6 +14,7 @@ export const connectorFactories: Readonly<Partial<Record<NetworkId, ConnectorFac
   bluesky: createBlueskyConnector,
   mastodon: createMastodonConnector,
   x: createXConnector,
+  linkedin: createLinkedInConnector,
 };
 
 /** All shipped connectors, built with one context. */

@@ -128,8 +128,8 @@ export class BlueskyPublisher {
     const videos = media.filter((m) => m.kind === 'video');
     if (videos.length > 1 || (videos.length && images.length)) throw new Rejected(NETWORK, 'Bluesky takes one video, without images, per post.');
     if (videos[0]) {
-      // Uploaded straight to the PDS (app.bsky.embed.video); the AppView's video service
-      // transcodes from there.
+      // Uploaded straight to the PDS (app.bsky.embed.video). The Bluesky app goes through its
+      // video service for transcoding first; that service is not used here (see docs/connectors.md).
       const video = videos[0];
       const blob = await this.upload(creds, video);
       return {

@@ -8,7 +8,7 @@
  */
 import type { ConnectResult, Connector, ConnectorContext, ConnectorInfo, Credentials, MediaInput, OAuth2Flow, OAuthApp, PostMetrics, PublishedPost, RemotePost, RemoteProfile } from '../connector.ts';
 import { NotSupported, PermissionDenied, Rejected } from '../errors.ts';
-import { Created, type Form, GRAPH_API_VERSION, GRAPH_BASE, GraphClient, Insights, insightNumbers } from '../meta/graph.ts';
+import { Created, type Form, GRAPH_API_VERSION, GRAPH_BASE, GraphClient, Insights, insightNumbers, listOf } from '../meta/graph.ts';
 import { FacebookLogin, otherPagesJson, type PageAccountT } from '../meta/login.ts';
 import { fetchPageConversations } from './inbox.ts';
 import { MessageSent, Page, Participants, PhotoCreated, Post, PostsById, type PostT } from './schemas.ts';
@@ -245,6 +245,17 @@ export function createFacebookConnector(ctx: ConnectorContext = {}): FacebookCon
     },
 
     fetchConversations: (c, opts = {}) => fetchPageConversations(graph, c, opts),
+
+    /** The Page's own posts since an instant, newest first: how an unknown publish is reconciled. */
+    async findRecentPosts(c, { since, limit }) {
+      const from = Date.parse(since);
+      const posts = await graph.get(c.accessToken, `${c.accountId}/posts`, listOf(Post), {
+        fields: POST_FIELDS,
+        since: Math.floor(from / 1000),
+        limit: Math.min(limit ?? 25, 100),
+      });
+      return posts.data.filter((p) => Date.parse(p.created_time) >= from).map(toRemote).sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+    },
 
     async search() {
       throw new NotSupported(NETWORK, 'search', 'The Graph API offers no search of Facebook posts.');

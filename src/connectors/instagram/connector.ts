@@ -239,6 +239,13 @@ export function createInstagramConnector(ctx: ConnectorContext = {}): InstagramC
       return { items: fresh, cursor: fresh.at(-1)?.createdAt ?? opts.since ?? null };
     },
 
+    /** The account's own media since an instant, newest first: how an unknown publish is reconciled. */
+    async findRecentPosts(c, { since, limit }) {
+      const from = Date.parse(since);
+      const media = await graph.get(c.accessToken, `${c.accountId}/media`, MediaList, { fields: MEDIA_FIELDS, limit: Math.min(limit ?? 25, 100) });
+      return media.data.filter((m) => Date.parse(m.timestamp) >= from).map(toRemote).sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+    },
+
     /** Hashtag search: the only search Instagram offers (30 distinct hashtags per 7 days). */
     async search(c, { q, cursor, limit }) {
       const tag = q.trim().replace(/^#/, '');

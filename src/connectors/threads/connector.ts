@@ -236,6 +236,21 @@ export function createThreadsConnector(ctx: ConnectorContext = {}): ThreadsConne
       return { items: fresh, cursor: fresh.at(-1)?.createdAt ?? opts.since ?? null };
     },
 
+    /**
+     * The account's own posts since an instant, newest first: how an unknown publish is
+     * reconciled. Replies Chorus sent live under /replies, not /threads, so both are read.
+     */
+    async findRecentPosts(c, { since, limit }) {
+      const from = Date.parse(since);
+      const query = { fields: MEDIA_FIELDS, since: Math.floor(from / 1000), limit: Math.min(limit ?? 25, 100) };
+      const posts = await graph.get(c.accessToken, `${c.accountId}/threads`, MediaList, query);
+      const replies = await graph.get(c.accessToken, `${c.accountId}/replies`, MediaList, query);
+      return [...posts.data, ...replies.data]
+        .filter((m) => Date.parse(m.timestamp) >= from)
+        .map(toRemote)
+        .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+    },
+
     /** GET /keyword_search: public posts once the app has threads_keyword_search approved. */
     async search(c, { q, cursor, limit }) {
       const page = await graph.get(c.accessToken, 'keyword_search', MediaList, {

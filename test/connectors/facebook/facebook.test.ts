@@ -241,6 +241,15 @@ describe('Facebook reading', () => {
     expect(fake.sent).toHaveLength(2); // "does not exist" is an answer, not retried
   });
 
+  it('lists the Page\'s own posts since an instant, newest first, for reconciling', async () => {
+    const { fake, fb } = setup();
+    fake.reply(rec('page_posts'));
+    const posts = await fb.findRecentPosts!(page, { since: '2026-11-23T11:00:00Z', limit: 10 });
+    expect(fake.sent[0]!.url.pathname).toBe('/v26.0/101/posts');
+    expect(fake.sent[0]!.url.searchParams.get('since')).toBe('1795431600');
+    expect(posts.map((p) => [p.id, p.text])).toEqual([['101_9003', 'Launch day']]);
+  });
+
   it('deletes, and a post already gone counts as deleted', async () => {
     const { fake, fb } = setup();
     fake.reply(rec('deleted')).reply(rec('error_100_not_found'));

@@ -182,6 +182,14 @@ describe('Instagram reading', () => {
     expect(await ig.getPost(creds, '1790000000')).toBeNull();
   });
 
+  it('lists its own media since an instant, newest first, for reconciling', async () => {
+    const { fake, ig } = setup();
+    fake.reply(rec('recent_media'));
+    const posts = await ig.findRecentPosts!(creds, { since: '2026-11-23T00:00:00Z' });
+    expect(fake.sent[0]!.url.pathname).toBe(`/v26.0/${IG}/media`);
+    expect(posts.map((p) => p.id)).toEqual(['17920238422030506']);
+  });
+
   it('reads counts and insights, and the follower count', async () => {
     const { fake, ig } = setup();
     fake.reply(rec('media_counts')).reply(rec('media_insights')).reply(rec('ig_user_counts'));

@@ -191,6 +191,15 @@ describe('Threads reading', () => {
     expect(res.cursor).toBe('2026-11-23T11:50:00.000Z');
   });
 
+  it('lists its own posts and replies since an instant, newest first, for reconciling', async () => {
+    const { fake, th } = setup();
+    fake.reply(rec('threads_since')).reply(rec('replies_since'));
+    const posts = await th.findRecentPosts!(creds, { since: '2026-11-23T11:00:00Z' });
+    expect(paths(fake)).toEqual([`GET /v1.0/${UID}/threads`, `GET /v1.0/${UID}/replies`]);
+    expect(fake.sent[0]!.url.searchParams.get('since')).toBe('1795431600');
+    expect(posts.map((p) => p.id)).toEqual(['18000000000000202', '18050206876707110']);
+  });
+
   it('searches recent public posts by keyword', async () => {
     const { fake, th } = setup();
     fake.reply(rec('keyword_search'));

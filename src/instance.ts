@@ -10,6 +10,8 @@ import { probeJob } from './core/probe.ts';
 import { pruneAuthJob } from './auth/jobs.ts';
 import { refreshTokensJob } from './profiles/jobs.ts';
 import { publishJob, reconcileJob } from './publishing/jobs.ts';
+import { emailJob } from './notifications/jobs.ts';
+import { createMailer } from './integrations/email.ts';
 import { defaultConnectors } from './connectors/registry.ts';
 import { buildApp } from './http/app.ts';
 
@@ -20,6 +22,7 @@ export const allJobs = (chorus: Chorus): JobDefinition[] => [
   refreshTokensJob(chorus),
   publishJob(chorus),
   reconcileJob(chorus),
+  emailJob(chorus),
 ];
 
 export interface StartOptions {
@@ -57,7 +60,9 @@ export async function startInstance(options: StartOptions): Promise<Instance> {
       pollSeconds: config.jobPollSeconds,
       ...(options.workerId ? { workerId: options.workerId } : {}),
     });
-    const chorus: Chorus = { config, database, db: database.db, logger, jobs, connectors: options.connectors ?? connectorsFrom(defaultConnectors()) };
+    const chorus: Chorus = { config, database, db: database.db, logger, jobs, connectors: options.connectors ?? connectorsFrom(defaultConnectors()),
+      mailer: config.smtpUrl ? createMailer(config.smtpUrl, config.mailFrom) : null,
+    };
     jobs.register(...allJobs(chorus));
     await jobs.start({ work: options.work });
     let app: FastifyInstance | null = null;

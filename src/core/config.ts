@@ -27,6 +27,9 @@ const envSchema = z.object({
   SESSION_TTL_HOURS: z.coerce.number().positive().default(24 * 14),
   COOKIE_SECURE: booleanFromEnv.optional(),
   JOB_POLL_SECONDS: z.coerce.number().min(0.5).default(1),
+  /** smtp://user:pass@host:587 or smtps://…: email notifications. Unset: no email. */
+  SMTP_URL: z.string().regex(/^smtps?:\/\//, 'SMTP_URL must start with smtp:// or smtps://').optional(),
+  MAIL_FROM: z.string().min(3).default('Chorus <chorus@localhost>'),
   /** How long a publish attempt may stay open before it is presumed dead and reconciled. */
   PUBLISH_LEASE_SECONDS: z.coerce.number().int().min(1).default(300),
   /** Behind a reverse proxy: true, or the number of proxies to trust for the client address. */
@@ -47,6 +50,8 @@ export type Config = {
   jobPollSeconds: number;
   trustProxy: boolean | number;
   publishLeaseSeconds: number;
+  smtpUrl: string | undefined;
+  mailFrom: string;
 };
 
 export class ConfigError extends Error {}
@@ -75,6 +80,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     jobPollSeconds: e.JOB_POLL_SECONDS,
     trustProxy: e.TRUST_PROXY,
     publishLeaseSeconds: e.PUBLISH_LEASE_SECONDS,
+    smtpUrl: e.SMTP_URL,
+    mailFrom: e.MAIL_FROM,
     ...overrides,
   };
 }

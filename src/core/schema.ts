@@ -5,3 +5,4 @@ export * from './jobs-schema.ts';
 export * from '../profiles/schema.ts';
 export * from '../publishing/schema.ts';
 export * from '../links/schema.ts';
+export * from '../notifications/schema.ts';

@@ -18,6 +18,7 @@ import { auditRoutes } from '../workspaces/audit-routes.ts';
 import { profileRoutes } from '../profiles/routes.ts';
 import { publishingRoutes } from '../publishing/routes.ts';
 import { linkRoutes, registerRedirect } from '../links/routes.ts';
+import { notificationRoutes } from '../notifications/routes.ts';
 
 
 export const WEB_DIST = fileURLToPath(new URL('../../web/dist', import.meta.url));
@@ -100,6 +101,7 @@ export async function buildApp(chorus: Chorus): Promise<FastifyInstance> {
       await profileRoutes(typed, chorus);
       await publishingRoutes(typed, chorus);
       await linkRoutes(typed, chorus);
+      await notificationRoutes(typed, chorus);
     },
     { prefix: '/api/v1' },
   );

@@ -10,6 +10,7 @@ import type { Connector, PublishResult } from '../connectors/connector.ts';
 import { InvalidResponse, isConnectorError, OutcomeUnknown, RateLimited, Transient } from '../connectors/errors.ts';
 import { campaigns, posts, postVariants, publishAttempts } from './schema.ts';
 import { trackLinks } from '../links/service.ts';
+import { notify } from '../notifications/service.ts';
 
 export const PUBLISH_JOB = 'publishing.publish';
 /** Transient failures are retried this many times before the post is marked failed. */
@@ -83,7 +84,7 @@ async function claimVariant(chorus: Chorus, variantId: string, version: number, 
       campaignName: row.campaignName,
       baseUrl: chorus.config.publicUrl,
     });
-    return { variant: variant!, text, profile: row.profile, orgId: row.orgId, attemptId: attempt!.id };
+    return { variant: variant!, text, profile: row.profile, orgId: row.orgId, authorId: row.post.authorId, attemptId: attempt!.id };
   });
 }
 
@@ -160,6 +161,17 @@ async function recordOutcome(chorus: Chorus, claim: NonNullable<Awaited<ReturnTy
         ? `The network did not confirm whether it took this post (${outcome.reason}). Check the profile, then mark it published or publish again.`
         : outcome.reason;
     const [updated] = await tx.update(postVariants).set({ status, lastError: reason, updatedAt: now() }).where(stillOurs).returning();
-    if (updated) await audit(outcome.kind === 'failed' ? 'post.publish_failed' : 'post.needs_attention', { variantId: variant.id, reason });
+    if (!updated) return;
+    await audit(outcome.kind === 'failed' ? 'post.publish_failed' : 'post.needs_attention', { variantId: variant.id, reason });
+    if (claim.authorId) {
+      await notify(chorus, tx, {
+        userId: claim.authorId,
+        workspaceId: variant.workspaceId,
+        kind: outcome.kind === 'failed' ? 'post.publish_failed' : 'post.needs_attention',
+        title: outcome.kind === 'failed' ? `Your post to ${claim.profile.handle} was not published` : `Check your post to ${claim.profile.handle}`,
+        body: reason,
+        link: `/publish/posts/${variant.postId}`,
+      });
+    }
   });
 }

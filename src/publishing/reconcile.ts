@@ -6,7 +6,8 @@ import { recordAudit } from '../workspaces/audit.ts';
 import { workspaces } from '../workspaces/schema.ts';
 import { socialProfiles } from '../profiles/schema.ts';
 import { SYSTEM_ACTOR_LABEL } from '../profiles/service.ts';
-import { postVariants, publishAttempts } from './schema.ts';
+import { posts, postVariants, publishAttempts } from './schema.ts';
+import { notify } from '../notifications/service.ts';
 import { enqueuePublish } from './scheduling.ts';
 
 /**
@@ -28,8 +29,9 @@ export async function reconcilePublishing(chorus: Chorus, logger: Logger): Promi
   for (const { variantId } of stale) {
     const result = await chorus.db.transaction(async (tx) => {
       const [row] = await tx
-        .select({ variant: postVariants, network: socialProfiles.network, orgId: workspaces.orgId })
+        .select({ variant: postVariants, network: socialProfiles.network, handle: socialProfiles.handle, orgId: workspaces.orgId, authorId: posts.authorId })
         .from(postVariants)
+        .innerJoin(posts, eq(posts.id, postVariants.postId))
         .innerJoin(socialProfiles, eq(socialProfiles.id, postVariants.profileId))
         .innerJoin(workspaces, eq(workspaces.id, postVariants.workspaceId))
         .where(eq(postVariants.id, variantId))
@@ -58,6 +60,16 @@ export async function reconcilePublishing(chorus: Chorus, logger: Logger): Promi
         targetId: row.variant.postId,
         after: { variantId, reason },
       });
+      if (row.authorId) {
+        await notify(chorus, tx, {
+          userId: row.authorId,
+          workspaceId: row.variant.workspaceId,
+          kind: 'post.needs_attention',
+          title: `Check your post to ${row.handle}`,
+          body: reason,
+          link: `/publish/posts/${row.variant.postId}`,
+        });
+      }
       return 'flagged' as const;
     });
     if (result === 'resumed') resumed++;

@@ -12,6 +12,7 @@ import { calendar, calendarQuery, createPost, createPostInput, deletePost, listD
 import { rescheduleVariant, resolveAttention, resolveAttentionInput, schedulePost, scheduleInput, unschedulePost } from './scheduling.ts';
 import { campaignInput, createCampaign, deleteCampaign, listCampaigns, updateCampaign, updateCampaignInput } from './campaigns.ts';
 import { whenInput } from './time.ts';
+import { addNote, listNotes, noteInput } from './notes.ts';
 
 const postParams = workspaceParams.extend({ postId: z.uuid() });
 const variantParams = workspaceParams.extend({ variantId: z.uuid() });
@@ -113,6 +114,18 @@ export async function publishingRoutes(app: ApiApp, chorus: Chorus) {
     async (request) => {
       const { workspace, actor } = workspaceAuthOf(request);
       return resolveAttention(chorus, actor, workspace.id, request.params.variantId, request.body);
+    },
+  );
+
+  app.get('/workspaces/:workspaceId/posts/:postId/notes', { config: { access: 'posts.read' }, schema: { tags, summary: 'Internal notes on a post', params: postParams } }, async (request) => ({
+    notes: await listNotes(db, workspaceAuthOf(request).workspace.id, request.params.postId),
+  }));
+  app.post(
+    '/workspaces/:workspaceId/posts/:postId/notes',
+    { config: { access: 'posts.draft' }, schema: { tags, summary: 'Add an internal note (never published)', params: postParams, body: noteInput } },
+    async (request, reply) => {
+      const { workspace, actor } = workspaceAuthOf(request);
+      return reply.status(201).send({ note: await addNote(db, actor, workspace.id, request.params.postId, request.body) });
     },
   );
 

@@ -90,3 +90,16 @@ export const publishAttempts = pgTable(
   },
   (t) => [index('publish_attempts_variant_idx').on(t.variantId)],
 );
+
+/** Internal notes on a post: the team's conversation about it, never published. */
+export const postNotes = pgTable(
+  'post_notes',
+  {
+    id: uuid('id').primaryKey(),
+    postId: uuid('post_id').notNull().references(() => posts.id, { onDelete: 'cascade' }),
+    authorId: uuid('author_id').references(() => users.id, { onDelete: 'set null' }),
+    body: text('body').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('post_notes_post_idx').on(t.postId, t.createdAt)],
+);

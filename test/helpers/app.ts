@@ -6,6 +6,7 @@ import { JobEngine } from '../../src/core/jobs.ts';
 import { createLogger } from '../../src/core/logger.ts';
 import { connectorsFrom, type Chorus, type Connectors } from '../../src/core/chorus.ts';
 import { allJobs } from '../../src/instance.ts';
+import type { Mailer } from '../../src/integrations/email.ts';
 import { createTestDatabase, type Backend, type TestDatabase } from './db.ts';
 import { TEST_SECRET_KEY } from './processes.ts';
 
@@ -21,7 +22,7 @@ export interface TestApp {
 /** A complete Chorus API on a fresh database, driven in-process with `app.inject`. */
 export async function createTestApp(
   backend: Backend,
-  options: { work?: boolean; connectors?: Connectors; config?: Partial<Config> } = {},
+  options: { work?: boolean; connectors?: Connectors; config?: Partial<Config>; mailer?: Mailer } = {},
 ): Promise<TestApp> {
   const database = await createTestDatabase(backend);
   const logLines: string[] = [];
@@ -35,7 +36,7 @@ export async function createTestApp(
   // The same key as `chorus` processes spawned by tests, so that they can read what this app sealed.
   const config = loadConfig({ CHORUS_SECRET_KEY: TEST_SECRET_KEY } as NodeJS.ProcessEnv, { dataDir: '/nonexistent', port: 0, ...options.config });
   const jobs = new JobEngine(database, logger, { pollSeconds: 0.5 });
-  const chorus: Chorus = { config, database, db: database.db, logger, jobs, connectors: options.connectors ?? connectorsFrom([]) };
+  const chorus: Chorus = { config, database, db: database.db, logger, jobs, connectors: options.connectors ?? connectorsFrom([]), mailer: options.mailer ?? null };
   jobs.register(...allJobs(chorus));
   await jobs.start({ work: options.work ?? false });
   const app = await buildApp(chorus);

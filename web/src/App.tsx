@@ -9,7 +9,12 @@ import { Login } from './pages/auth/Login.tsx';
 import { AcceptInvitation } from './pages/auth/AcceptInvitation.tsx';
 import { NoWorkspace } from './pages/NoWorkspace.tsx';
 import { NotFound } from './pages/NotFound.tsx';
-import { Publish } from './pages/publishing/Publish.tsx';
+import { PublishLayout, PublishHome } from './pages/publishing/Publish.tsx';
+import { Composer } from './pages/publishing/Composer.tsx';
+import { Calendar } from './pages/publishing/Calendar.tsx';
+import { Campaigns } from './pages/publishing/Campaigns.tsx';
+import { Drafts } from './pages/publishing/Drafts.tsx';
+import { Profiles, ProfilesRedirect } from './pages/settings/Profiles.tsx';
 import { Inbox } from './pages/inbox/Inbox.tsx';
 import { Listen } from './pages/listening/Listen.tsx';
 import { Reports } from './pages/analytics/Reports.tsx';
@@ -35,6 +40,14 @@ export function App() {
         }
       />
       <Route
+        path="/settings/profiles"
+        element={
+          <RequireSession>
+            <ProfilesRedirect />
+          </RequireSession>
+        }
+      />
+      <Route
         path="/w/:workspaceId"
         element={
           <RequireSession>
@@ -43,13 +56,21 @@ export function App() {
         }
       >
         <Route index element={<Navigate to="publish" replace />} />
-        <Route path="publish" element={<Publish />} />
+        <Route path="publish" element={<PublishLayout />}>
+          <Route index element={<PublishHome />} />
+          <Route path="calendar" element={<Calendar />} />
+          <Route path="compose" element={<Composer />} />
+          <Route path="posts/:postId" element={<Composer />} />
+          <Route path="drafts" element={<Drafts />} />
+          <Route path="campaigns" element={<Campaigns />} />
+        </Route>
         <Route path="inbox" element={<Inbox />} />
         <Route path="listen" element={<Listen />} />
         <Route path="reports" element={<Reports />} />
         <Route path="settings" element={<SettingsLayout />}>
           <Route index element={<Navigate to="workspace" replace />} />
           <Route path="workspace" element={<WorkspaceSettings />} />
+          <Route path="profiles" element={<Profiles />} />
           <Route path="members" element={<Members />} />
           <Route path="teams" element={<Teams />} />
           <Route path="audit" element={<AuditLog />} />

@@ -9,6 +9,7 @@ import { App } from './App.tsx';
 import './styles/base.css';
 import './styles/layout.css';
 import './styles/components.css';
+import './styles/publishing.css';
 
 /** A session that ended elsewhere (expired, signed out, password changed) sends the user to sign in. */
 const onError = (error: Error) => {

@@ -17,7 +17,7 @@ export interface FieldError {
 }
 
 interface ErrorBody {
-  error?: { code?: string; message?: string; field?: string; fields?: FieldError[]; requestId?: string };
+  error?: { code?: string; message?: string; field?: string; fields?: FieldError[]; requestId?: string; [key: string]: unknown };
 }
 
 /** An error answer from the API. `fields` maps form field names (without `body.`) to messages. */
@@ -30,6 +30,8 @@ export class ApiError extends Error {
     message: string,
     fieldErrors: FieldError[],
     readonly requestId?: string,
+    /** The whole error object of the answer, for codes that carry more (e.g. `problems`). */
+    readonly details: Record<string, unknown> = {},
   ) {
     super(message);
     this.name = 'ApiError';
@@ -83,6 +85,7 @@ export async function api<T = unknown>(method: string, path: string, body?: unkn
       error?.message ?? `The server answered ${response.status} ${response.statusText}.`,
       fields,
       error?.requestId,
+      error ?? {},
     );
   }
   return data as T;
@@ -91,7 +94,7 @@ export async function api<T = unknown>(method: string, path: string, body?: unkn
 export const get = <T>(path: string) => api<T>('GET', path);
 export const post = <T>(path: string, body?: unknown) => api<T>('POST', path, body ?? {});
 export const patch = <T>(path: string, body: unknown) => api<T>('PATCH', path, body);
-export const put = <T>(path: string) => api<T>('PUT', path);
+export const put = <T>(path: string, body?: unknown) => api<T>('PUT', path, body);
 export const del = <T>(path: string) => api<T>('DELETE', path);
 
 /** Query string from the filled-in values only. */

@@ -7,6 +7,7 @@ export function SettingsLayout() {
   const shell = useShell();
   const tabs = [
     { to: 'workspace', label: 'Workspace' },
+    { to: 'profiles', label: 'Social profiles' },
     { to: 'members', label: 'Members & roles' },
     { to: 'teams', label: 'Teams' },
     ...(can(shell.workspace, 'audit.read') ? [{ to: 'audit', label: 'Audit log' }] : []),

@@ -1,0 +1,239 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { eq } from 'drizzle-orm';
+import { DateTime } from 'luxon';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { startInstance, type Instance } from '../../src/instance.ts';
+import { loadConfig } from '../../src/core/config.ts';
+import { socialProfiles } from '../../src/profiles/schema.ts';
+import { startAtprotoNetwork, type LocalAtprotoNetwork, type TestAccount } from '../connectors/atproto-network.ts';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+/** Set CHORUS_SCREENSHOTS=1 to save screenshots of each step to /tmp/chorus-publishing-*.png. */
+const SCREENSHOTS = process.env.CHORUS_SCREENSHOTS === '1';
+const ZONE = 'Europe/Paris';
+const OWNER = { organizationName: 'Acme', workspaceName: 'Acme Social', name: 'Olivia Owner', email: 'olivia@example.com', password: 'correct horse battery', timezone: ZONE };
+
+interface VariantView {
+  id: string;
+  profileId: string;
+  handle: string;
+  text: string;
+  tailored: boolean;
+  status: string;
+  scheduledAt: string | null;
+}
+
+describe('publishing in the web app', () => {
+  let dataDir: string;
+  let instance: Instance;
+  let browser: Browser;
+  let net: LocalAtprotoNetwork;
+  let url: string;
+  let alice: TestAccount;
+  let bob: TestAccount;
+
+  const shot = async (page: Page, name: string) => {
+    if (SCREENSHOTS) await page.screenshot({ path: `/tmp/chorus-publishing-${name}.png`, fullPage: true });
+  };
+
+  beforeAll(async () => {
+    if (!existsSync(join(ROOT, 'web/dist/index.html'))) {
+      const build = spawnSync(process.execPath, [join(ROOT, 'scripts/build-web.mjs')], { cwd: ROOT, encoding: 'utf8' });
+      if (build.status !== 0) throw new Error(`Building the web app failed:\n${build.stdout}\n${build.stderr}`);
+    }
+    net = await startAtprotoNetwork('webpublish');
+    alice = await net.createAccount('alice');
+    bob = await net.createAccount('bob');
+    dataDir = mkdtempSync(join(tmpdir(), 'chorus-browser-publishing-'));
+    instance = await startInstance({
+      config: loadConfig({ LOG_LEVEL: 'silent' } as NodeJS.ProcessEnv, { dataDir, port: 0 }),
+      work: true,
+      http: true,
+    });
+    url = instance.url!;
+    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await instance?.stop();
+    await net?.close();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  const connectBluesky = async (page: Page, account: TestAccount) => {
+    await page.getByRole('button', { name: 'Connect a profile' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Connect a profile' });
+    await dialog.getByRole('button', { name: /Bluesky/ }).click();
+    const form = page.getByRole('dialog', { name: 'Connect Bluesky' });
+    await form.getByLabel('Server (PDS) address').fill(net.pdsUrl);
+    await form.getByLabel('Handle').fill(account.handle);
+    await form.getByLabel('App password').fill(account.appPassword);
+    await form.getByRole('button', { name: 'Connect', exact: true }).click();
+    await form.waitFor({ state: 'hidden' });
+    await page.getByRole('listitem').filter({ hasText: `@${account.handle}` }).getByText('Active').waitFor();
+  };
+
+  it('connects two Bluesky profiles, composes a tailored post, schedules it and drags it on the calendar', async () => {
+    const context: BrowserContext = await browser.newContext({ viewport: { width: 1360, height: 900 } });
+    const page = await context.newPage();
+    // The owner is set up through the API; the session cookie lands in the browser context.
+    const setup = await page.request.post(`${url}/api/v1/setup`, { data: OWNER });
+    expect(setup.status()).toBe(201);
+
+    // With no profiles, Publish points to Settings → Social profiles.
+    await page.goto(url);
+    await page.getByRole('heading', { name: 'Connect a social profile to start publishing' }).waitFor();
+    const workspaceId = new URL(page.url()).pathname.split('/')[2]!;
+    await shot(page, 'empty');
+    await page.getByRole('link', { name: 'Go to Settings → Social profiles' }).click();
+    await page.getByRole('heading', { name: 'Social profiles' }).waitFor();
+
+    // A wrong app password is refused with the network's reason, and nothing is saved.
+    await page.getByRole('button', { name: 'Connect a profile' }).click();
+    await page.getByRole('dialog', { name: 'Connect a profile' }).getByRole('button', { name: /Bluesky/ }).click();
+    const form = page.getByRole('dialog', { name: 'Connect Bluesky' });
+    await shot(page, 'connect-form');
+    await form.getByLabel('Server (PDS) address').fill(net.pdsUrl);
+    await form.getByLabel('Handle').fill(alice.handle);
+    await form.getByLabel('App password').fill('wrong-wrong-wrong-wrong');
+    await form.getByRole('button', { name: 'Connect', exact: true }).click();
+    await form.getByRole('alert').filter({ hasText: /./ }).waitFor();
+    await shot(page, 'connect-error');
+    await page.keyboard.press('Escape');
+    await form.waitFor({ state: 'hidden' });
+
+    await connectBluesky(page, alice);
+    await connectBluesky(page, bob);
+    await shot(page, 'profiles');
+
+    // A profile whose credentials died is flagged with its reason and can be reconnected in place.
+    await instance.chorus.db
+      .update(socialProfiles)
+      .set({ status: 'needs_reconnect', statusReason: 'Bluesky refused the app password (revoked).' })
+      .where(eq(socialProfiles.handle, bob.handle));
+    await page.reload();
+    const bobRow = page.getByRole('listitem').filter({ hasText: `@${bob.handle}` });
+    await bobRow.getByText('Needs reconnecting').waitFor();
+    await bobRow.getByText('Bluesky refused the app password (revoked).').waitFor();
+    await shot(page, 'needs-reconnect');
+    await bobRow.getByRole('button', { name: `Reconnect ${bob.handle}` }).click();
+    const reconnect = page.getByRole('dialog', { name: `Reconnect @${bob.handle}` });
+    expect(await reconnect.getByLabel('Handle').inputValue()).toBe(bob.handle);
+    expect(await reconnect.getByLabel('Server (PDS) address').inputValue()).toBe(net.pdsUrl);
+    await reconnect.getByLabel('App password').fill(bob.appPassword);
+    await reconnect.getByRole('button', { name: 'Reconnect' }).click();
+    await reconnect.waitFor({ state: 'hidden' });
+    await bobRow.getByText('Active').waitFor();
+
+    // Compose for both profiles, with bob's own text.
+    await page.getByRole('link', { name: 'Publish' }).click();
+    await page.getByRole('link', { name: 'New post' }).click();
+    await page.getByRole('button', { name: `@${alice.handle}` }).click();
+    await page.getByRole('button', { name: `@${bob.handle}` }).click();
+    const shared = 'Spring is here! Read more at https://example.com/spring #launch';
+    await page.getByLabel('Text', { exact: true }).fill(shared);
+    // Each profile shows its own live count against Bluesky's 300 graphemes.
+    await page.getByLabel(`@${alice.handle}: ${[...new Intl.Segmenter().segment(shared)].length} of 300 characters`).waitFor();
+    await page.getByRole('button', { name: `Customize for @${bob.handle}` }).click();
+    const bobText = 'Bob says: spring is here, with @alice.test #launch';
+    await page.getByLabel(`Text for @${bob.handle}`).fill(bobText);
+    // Too long for Bluesky: the network's reason shows next to the profile, then goes away.
+    await page.getByLabel('Text', { exact: true }).fill('x'.repeat(301));
+    await page.getByRole('list', { name: `Problems for @${alice.handle}` }).getByText(/Text is 301 of 300 allowed/).waitFor();
+    await shot(page, 'composer-too-long');
+    await page.getByLabel('Text', { exact: true }).fill(shared);
+    await page.getByRole('list', { name: `Problems for @${alice.handle}` }).waitFor({ state: 'detached' });
+    await page.getByRole('status').filter({ hasText: /^Saved$/ }).waitFor();
+    await page.waitForURL(/\/publish\/posts\/[0-9a-f-]{36}$/);
+    const postId = new URL(page.url()).pathname.split('/').pop()!;
+    await page.getByRole('article', { name: `Preview on Bluesky as @${bob.handle}` }).getByText('Bob says:', { exact: false }).waitFor();
+    await shot(page, 'composer');
+
+    // Schedule for Wednesday next week, 10:30 in the workspace's zone.
+    const wednesday = DateTime.now().setZone(ZONE).startOf('week').plus({ weeks: 1, days: 2 });
+    const friday = wednesday.plus({ days: 2 });
+    await page.getByLabel('Date', { exact: true }).fill(wednesday.toISODate()!);
+    await page.getByLabel('Time', { exact: true }).fill('10:30');
+    await page.getByText('Europe/Paris', { exact: false }).first().waitFor();
+    await page.getByRole('button', { name: 'Schedule', exact: true }).click();
+    await page.waitForURL(/\/publish\/calendar\?date=/);
+
+    // Both variants are on Wednesday; bob's is dragged to Friday and stays there.
+    const wednesdayCell = page.locator(`[data-day="${wednesday.toISODate()}"]`);
+    const fridayCell = page.locator(`[data-day="${friday.toISODate()}"]`);
+    const item = (cell: typeof wednesdayCell, account: TestAccount) => cell.locator('.cal-item').filter({ has: page.locator('.cal-item__handle', { hasText: `@${account.handle}` }) });
+    await item(wednesdayCell, alice).waitFor();
+    await item(wednesdayCell, bob).waitFor();
+    expect(await wednesdayCell.locator('.cal-item').count()).toBe(2);
+    await shot(page, 'calendar-month');
+    await item(wednesdayCell, bob).locator('a').dragTo(fridayCell);
+    await item(fridayCell, bob).waitFor();
+    await page.getByRole('status').filter({ hasText: `Moved @${bob.handle}’s post` }).waitFor();
+    expect(await wednesdayCell.locator('.cal-item').count()).toBe(1);
+    await shot(page, 'calendar-moved');
+
+    // The server agrees: bob's variant moved by two whole days, same local time; alice's did not move.
+    const answer = await page.request.get(`${url}/api/v1/workspaces/${workspaceId}/posts/${postId}`);
+    const { variants } = (await answer.json()) as { variants: VariantView[] };
+    const bobVariant = variants.find((v) => v.handle === bob.handle)!;
+    const aliceVariant = variants.find((v) => v.handle === alice.handle)!;
+    expect(bobVariant.tailored).toBe(true);
+    expect(bobVariant.text).toBe(bobText);
+    expect(aliceVariant.text).toBe(shared);
+    expect(bobVariant.status).toBe('scheduled');
+    const bobAt = DateTime.fromISO(bobVariant.scheduledAt!, { zone: ZONE });
+    const aliceAt = DateTime.fromISO(aliceVariant.scheduledAt!, { zone: ZONE });
+    expect(aliceAt.toFormat("yyyy-MM-dd'T'HH:mm")).toBe(`${wednesday.toISODate()}T10:30`);
+    expect(bobAt.toFormat("yyyy-MM-dd'T'HH:mm")).toBe(`${friday.toISODate()}T10:30`);
+    expect(bobAt.diff(aliceAt, 'days').days).toBeCloseTo(2, 1);
+
+    // Week and list views show the same posts; the list offers a keyboard "Move to…".
+    await page.getByRole('button', { name: 'Week', exact: true }).click();
+    await item(page.locator(`[data-day="${friday.toISODate()}"]`), bob).waitFor();
+    await shot(page, 'calendar-week');
+    await page.getByRole('button', { name: 'List', exact: true }).click();
+    await page.getByRole('button', { name: `Move @${bob.handle}’s post` }).click();
+    const move = page.getByRole('dialog', { name: 'Move post' });
+    await move.getByLabel('Move to…').fill(wednesday.plus({ days: 1 }).toISODate()!);
+    await move.getByRole('button', { name: 'Move', exact: true }).click();
+    await move.waitFor({ state: 'hidden' });
+    await page.getByRole('region', { name: wednesday.plus({ days: 1 }).toFormat('cccc d LLLL') }).getByText(`@${bob.handle}`, { exact: true }).waitFor();
+    await shot(page, 'calendar-list');
+
+    // Clicking a post opens it in the composer.
+    await page.getByRole('link', { name: bobText }).click();
+    await page.getByLabel(`Text for @${bob.handle}`).waitFor();
+    expect(await page.getByLabel(`Text for @${bob.handle}`).inputValue()).toBe(bobText);
+
+    // The same pages on a phone.
+    const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, storageState: await context.storageState() });
+    const phonePage = await phone.newPage();
+    await phonePage.goto(`${url}/w/${workspaceId}/publish/calendar?date=${wednesday.toISODate()}`);
+    await phonePage.locator(`[data-day="${friday.toISODate()}"]`).waitFor();
+    await shot(phonePage, 'calendar-phone');
+    await phonePage.goto(`${url}/w/${workspaceId}/publish/posts/${postId}`);
+    await phonePage.getByLabel(`Text for @${bob.handle}`).waitFor();
+    await shot(phonePage, 'composer-phone');
+    await phonePage.goto(`${url}/w/${workspaceId}/settings/profiles`);
+    await phonePage.getByText(`@${bob.handle}`).waitFor();
+    await shot(phonePage, 'profiles-phone');
+    await phone.close();
+    await context.close();
+  });
+});

@@ -1,0 +1,383 @@
+import { useEffect, useId, useMemo, useRef, useState } from 'react';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { Link, useLocation, useNavigate, useParams } from 'react-router-dom';
+import { DateTime } from 'luxon';
+import { ApiError, post as postRequest } from '../../api/client.ts';
+import { can } from '../../api/session.ts';
+import {
+  calendarKey,
+  postKey,
+  useCampaigns,
+  useNetworks,
+  usePost,
+  useProfiles,
+  type NetworkInfo,
+  type PostWithVariants,
+  type Problem,
+  type SocialProfile,
+  type Variant,
+  type VariantProblem,
+} from '../../api/publishing.ts';
+import { FormError } from '../../components/FormError.tsx';
+import { NetworkIcon, ProfileAvatar } from '../../components/NetworkIcon.tsx';
+import { Loading, useDocumentTitle } from '../../components/Page.tsx';
+import { useToast } from '../../components/Toasts.tsx';
+import { formatZoned, localTime, zoneLabel } from '../../lib/zoned.ts';
+import { useShell } from '../../shell/useWorkspace.ts';
+import { PostPreview } from './Preview.tsx';
+import { PostStatus, ReadOnlyPost, ResolveActions } from './PostView.tsx';
+import { TagInput } from './TagInput.tsx';
+import { useDraft, type DraftContent } from './useDraft.ts';
+import { useTextCounter } from './useTextCounter.ts';
+import { useComposeCheck } from './useComposeCheck.ts';
+
+/** The composer for a new post (/publish/compose) or an existing one (/publish/posts/:postId). */
+export function Composer() {
+  const { workspace } = useShell();
+  const { postId } = useParams();
+  const existing = usePost(workspace.id, postId);
+  // A new post gets its id when its draft is first saved; the address follows without a reload.
+  const created = useRef<string | null>(null);
+  const [formKey, setFormKey] = useState(postId ?? 'new');
+  const [routeId, setRouteId] = useState(postId);
+  if (routeId !== postId) {
+    setRouteId(postId);
+    if (!(postId && postId === created.current)) setFormKey(postId ?? `new-${Date.now()}`);
+  }
+  useDocumentTitle(postId ? 'Edit post' : 'New post');
+  if (postId && postId !== created.current && existing.isPending) return <Loading />;
+  if (postId && existing.isError) return <FormError error={existing.error} />;
+  return (
+    <ComposerForm
+      key={formKey}
+      initial={postId && postId !== created.current ? existing.data : undefined}
+      onCreated={(id) => {
+        created.current = id;
+      }}
+    />
+  );
+}
+
+const frozenStatuses = new Set(['publishing', 'published']);
+
+function ComposerForm({ initial, onCreated }: { initial: PostWithVariants | undefined; onCreated: (id: string) => void }) {
+  const { workspace } = useShell();
+  const navigate = useNavigate();
+  const location = useLocation();
+  const toast = useToast();
+  const client = useQueryClient();
+  const profiles = useProfiles(workspace.id);
+  const networks = useNetworks();
+  const campaigns = useCampaigns(workspace.id);
+  const zone = workspace.timezone;
+  const mayDraft = can(workspace, 'posts.draft');
+  const maySchedule = can(workspace, 'posts.schedule');
+
+  const [variants, setVariants] = useState<Variant[]>(initial?.variants ?? []);
+  const frozen = variants.some((v) => frozenStatuses.has(v.status));
+  const scheduled = variants.filter((v) => v.status === 'scheduled');
+  const readOnly = frozen || !mayDraft || (scheduled.length > 0 && !maySchedule);
+
+  const [content, setContent] = useState<DraftContent>(() => ({
+    profileIds: initial?.variants.map((v) => v.profileId) ?? [],
+    text: initial?.post.text ?? '',
+    overrides: Object.fromEntries(initial?.variants.filter((v) => v.tailored).map((v) => [v.profileId, v.text]) ?? []),
+    campaignId: initial?.post.campaignId ?? '',
+    tags: initial?.post.tags ?? [],
+  }));
+  const [serverProblems, setServerProblems] = useState<Record<string, VariantProblem[]>>({});
+  const draft = useDraft(workspace.id, initial?.post.id ?? null, content, !readOnly, (saved) => setVariants(saved.variants));
+
+  // Once the new draft has an id, the address names it (replacing /compose, keeping this form).
+  useEffect(() => {
+    if (draft.postId && !initial && location.pathname.endsWith('/compose')) {
+      onCreated(draft.postId);
+      navigate(`/w/${workspace.id}/publish/posts/${draft.postId}`, { replace: true });
+    }
+  }, [draft.postId, initial, location.pathname, navigate, onCreated, workspace.id]);
+
+  const change = (next: Partial<DraftContent>) => {
+    setContent((c) => ({ ...c, ...next }));
+    setServerProblems({});
+    draft.touch();
+  };
+
+  const connected = profiles.data ?? [];
+  const selected = content.profileIds.map((id) => connected.find((p) => p.id === id)).filter((p): p is SocialProfile => !!p);
+  const textFor = (profileId: string) => (profileId in content.overrides ? content.overrides[profileId]! : content.text);
+  const networkOf = (profile: SocialProfile) => networks.data?.find((n) => n.network === profile.network);
+  const checks = useComposeCheck(workspace.id, selected.map((p) => ({ profileId: p.id, text: textFor(p.id) })), !readOnly);
+  const count = useTextCounter();
+
+  // Schedule picker: the post's time, or tomorrow 09:00, in the workspace's zone.
+  const firstScheduled = scheduled[0]?.scheduledAt;
+  const initialWhen = firstScheduled ? DateTime.fromISO(firstScheduled, { zone }) : DateTime.now().setZone(zone).plus({ days: 1 }).set({ hour: 9, minute: 0 });
+  const [day, setDay] = useState(initialWhen.toISODate() ?? '');
+  const [time, setTime] = useState(initialWhen.toFormat('HH:mm'));
+
+  const afterPublishAction = (saved: PostWithVariants) => {
+    setVariants(saved.variants);
+    client.setQueryData(postKey(workspace.id, saved.post.id), saved);
+    void client.invalidateQueries({ queryKey: calendarKey(workspace.id) });
+    void client.invalidateQueries({ queryKey: ['drafts', workspace.id] });
+  };
+  const onProblems = (error: unknown) => {
+    if (error instanceof ApiError && error.code === 'post_invalid' && Array.isArray(error.details.problems)) {
+      const byProfile: Record<string, VariantProblem[]> = {};
+      for (const problem of error.details.problems as VariantProblem[]) {
+        const profileId = variants.find((v) => v.id === problem.variantId)?.profileId ?? draft.postId ?? '';
+        (byProfile[profileId] ??= []).push(problem);
+      }
+      setServerProblems(byProfile);
+    }
+  };
+  const schedule = useMutation({
+    mutationFn: async (when: 'now' | 'later') => {
+      const id = await draft.flush();
+      if (!id) throw new ApiError(422, 'no_profiles', 'Pick at least one profile first.', []);
+      return postRequest<PostWithVariants>(`/workspaces/${workspace.id}/posts/${id}/schedule`, when === 'now' ? {} : { when: { localTime: localTime(day, time) } });
+    },
+    onSuccess: (saved, when) => {
+      afterPublishAction(saved);
+      if (when === 'now') {
+        toast('Publishing now. The calendar shows when it is out.');
+        navigate(`/w/${workspace.id}/publish/calendar`);
+      } else {
+        toast(`Scheduled for ${formatZoned(saved.variants[0]?.scheduledAt ?? '', zone, 'cccc d LLLL, HH:mm')}.`);
+        navigate(`/w/${workspace.id}/publish/calendar?date=${day}`);
+      }
+    },
+    onError: onProblems,
+  });
+  const unschedule = useMutation({
+    mutationFn: () => postRequest<PostWithVariants>(`/workspaces/${workspace.id}/posts/${draft.postId}/unschedule`),
+    onSuccess: (saved) => {
+      afterPublishAction(saved);
+      toast('Back to draft: nothing is scheduled.');
+    },
+  });
+  const saveDraft = useMutation({
+    mutationFn: () => draft.flush(),
+    onSuccess: (id) => id && toast('Draft saved.'),
+  });
+
+  const formId = useId();
+  if (profiles.isPending || networks.isPending) return <Loading />;
+  if (readOnly && initial) return <ReadOnlyPost data={{ post: initial.post, variants }} onChange={afterPublishAction} />;
+
+  const toggle = (profileId: string) => {
+    const on = content.profileIds.includes(profileId);
+    const overrides = { ...content.overrides };
+    if (on) delete overrides[profileId];
+    change({ profileIds: on ? content.profileIds.filter((id) => id !== profileId) : [...content.profileIds, profileId], overrides });
+  };
+  const customize = (profileId: string, on: boolean) => {
+    const overrides = { ...content.overrides };
+    if (on) overrides[profileId] = content.text;
+    else delete overrides[profileId];
+    change({ overrides });
+  };
+  const busy = schedule.isPending || unschedule.isPending;
+  const canAct = selected.length > 0 && !busy;
+
+  return (
+    <div className="composer">
+      <div className="composer__editor card">
+        <div className="card__body">
+          <fieldset className="form__plain">
+            <legend className="composer__label">Publish to</legend>
+            {connected.length === 0 ? (
+              <p className="muted">No profiles are connected.</p>
+            ) : (
+              <ul className="profile-picker">
+                {connected.map((profile) => {
+                  const on = content.profileIds.includes(profile.id);
+                  return (
+                    <li key={profile.id}>
+                      <button
+                        type="button"
+                        className={`profile-chip${on ? ' profile-chip--on' : ''}`}
+                        aria-pressed={on}
+                        onClick={() => toggle(profile.id)}
+                        title={profile.status === 'needs_reconnect' ? `${profile.handle} needs reconnecting` : undefined}
+                      >
+                        <NetworkIcon network={profile.network} size={18} />
+                        <span className="profile-chip__handle">@{profile.handle}</span>
+                        <span className="visually-hidden"> on {networkOf(profile)?.displayName ?? profile.network}</span>
+                        {profile.status === 'needs_reconnect' && <span className="badge badge--danger">Reconnect</span>}
+                      </button>
+                    </li>
+                  );
+                })}
+              </ul>
+            )}
+          </fieldset>
+
+          <div className="field">
+            <label htmlFor={`${formId}-text`} className="composer__label">
+              Text
+            </label>
+            <textarea
+              id={`${formId}-text`}
+              className="composer__text"
+              rows={7}
+              value={content.text}
+              placeholder="What do you want to share?"
+              onChange={(event) => change({ text: event.target.value })}
+            />
+          </div>
+
+          {selected.length > 0 && (
+            <ul className="variant-list" aria-label="Per profile">
+              {selected.map((profile) => {
+                const info = networkOf(profile);
+                const text = textFor(profile.id);
+                const tailored = profile.id in content.overrides;
+                const problems: Problem[] = [...(checks[profile.id] ?? []), ...(serverProblems[profile.id] ?? []).filter((p) => !(checks[profile.id] ?? []).some((c) => c.message === p.message))];
+                const variant = variants.find((v) => v.profileId === profile.id);
+                return (
+                  <li key={profile.id} className={`variant${problems.length ? ' variant--invalid' : ''}`}>
+                    <div className="variant__head">
+                      <ProfileAvatar network={profile.network} handle={profile.handle} avatarUrl={profile.avatarUrl} size={28} />
+                      <span className="variant__handle">
+                        @{profile.handle}
+                        <span className="muted"> · {info?.displayName ?? profile.network}</span>
+                      </span>
+                      {info && <Counter info={info} text={text} count={count} handle={profile.handle} />}
+                      <button type="button" className="button button--small" aria-expanded={tailored} onClick={() => customize(profile.id, !tailored)}>
+                        {tailored ? 'Use the shared text' : `Customize for @${profile.handle}`}
+                      </button>
+                    </div>
+                    {variant && variant.status !== 'draft' && <PostStatus variant={variant} zone={zone} />}
+                    {variant?.status === 'needs_attention' && <ResolveActions variantId={variant.id} handle={profile.handle} onDone={afterPublishAction} />}
+                    {tailored && (
+                      <div className="field">
+                        <label htmlFor={`${formId}-${profile.id}`}>Text for @{profile.handle}</label>
+                        <textarea
+                          id={`${formId}-${profile.id}`}
+                          className="composer__text composer__text--variant"
+                          rows={4}
+                          value={content.overrides[profile.id]}
+                          onChange={(event) => change({ overrides: { ...content.overrides, [profile.id]: event.target.value } })}
+                        />
+                        <p className="field__hint">Only @{profile.handle} gets this text; changes to the shared text no longer reach it.</p>
+                      </div>
+                    )}
+                    {problems.length > 0 && (
+                      <ul className="variant__problems" aria-label={`Problems for @${profile.handle}`}>
+                        {problems.map((p, i) => (
+                          <li key={i}>
+                            <strong>{info?.displayName ?? profile.network}:</strong> {p.message}
+                          </li>
+                        ))}
+                      </ul>
+                    )}
+                    {profile.status === 'needs_reconnect' && (
+                      <p className="variant__warning">
+                        @{profile.handle} must be reconnected before it can publish. <Link to={`/w/${workspace.id}/settings/profiles`}>Social profiles</Link>
+                      </p>
+                    )}
+                  </li>
+                );
+              })}
+            </ul>
+          )}
+
+          <div className="form--inline composer__meta">
+            <div className="field">
+              <label htmlFor={`${formId}-campaign`}>Campaign</label>
+              <select id={`${formId}-campaign`} value={content.campaignId} onChange={(event) => change({ campaignId: event.target.value })}>
+                <option value="">No campaign</option>
+                {campaigns.data?.map((c) => (
+                  <option key={c.id} value={c.id}>
+                    {c.name}
+                  </option>
+                ))}
+              </select>
+            </div>
+            <TagInput tags={content.tags} onChange={(tags) => change({ tags })} />
+          </div>
+
+          {maySchedule && (
+            <fieldset className="form__plain composer__when">
+              <legend className="composer__label">When</legend>
+              <div className="composer__when-row">
+                <div className="field">
+                  <label htmlFor={`${formId}-day`}>Date</label>
+                  <input id={`${formId}-day`} type="date" value={day} min={DateTime.now().setZone(zone).toISODate() ?? undefined} onChange={(event) => setDay(event.target.value)} />
+                </div>
+                <div className="field">
+                  <label htmlFor={`${formId}-time`}>Time</label>
+                  <input id={`${formId}-time`} type="time" value={time} onChange={(event) => setTime(event.target.value)} />
+                </div>
+                <p className="composer__zone muted small">{zoneLabel(zone)}</p>
+              </div>
+            </fieldset>
+          )}
+
+          <FormError error={schedule.error ?? unschedule.error ?? (draft.state === 'error' ? draft.error : null)} />
+          <div className="composer__actions">
+            <SaveStatus state={draft.state} />
+            <button type="button" className="button" disabled={!canAct || saveDraft.isPending} onClick={() => saveDraft.mutate()}>
+              Save draft
+            </button>
+            {maySchedule && scheduled.length > 0 && (
+              <button type="button" className="button" disabled={busy} onClick={() => unschedule.mutate()}>
+                Unschedule
+              </button>
+            )}
+            {maySchedule && (
+              <>
+                <button type="button" className="button" disabled={!canAct || !day || !time} onClick={() => schedule.mutate('later')}>
+                  {schedule.isPending && schedule.variables === 'later' ? 'Scheduling…' : scheduled.length ? 'Reschedule' : 'Schedule'}
+                </button>
+                <button type="button" className="button button--primary" disabled={!canAct} onClick={() => schedule.mutate('now')}>
+                  {schedule.isPending && schedule.variables === 'now' ? 'Publishing…' : 'Publish now'}
+                </button>
+              </>
+            )}
+          </div>
+          {!maySchedule && <p className="muted small">Your role may write drafts; a publisher or admin schedules them.</p>}
+        </div>
+      </div>
+
+      <aside className="composer__previews" aria-label="Previews">
+        <h2 className="composer__label">Preview</h2>
+        {selected.length === 0 ? (
+          <p className="muted">Pick a profile to see how the post will look there.</p>
+        ) : (
+          selected.map((profile) => <PostPreview key={profile.id} profile={profile} text={textFor(profile.id)} />)
+        )}
+      </aside>
+    </div>
+  );
+}
+
+function Counter({ info, text, count, handle }: { info: NetworkInfo; text: string; count: ReturnType<typeof useTextCounter>; handle: string }) {
+  const { maxLength, counting } = info.limits.text;
+  if (!count) return <span className="counter" />;
+  const length = count(text, counting);
+  const over = length > maxLength;
+  const near = !over && length > maxLength * 0.9;
+  return (
+    <span className={`counter${over ? ' counter--over' : near ? ' counter--near' : ''}`} aria-label={`@${handle}: ${length} of ${maxLength} characters`}>
+      {length}/{maxLength}
+    </span>
+  );
+}
+
+function SaveStatus({ state }: { state: ReturnType<typeof useDraft>['state'] }) {
+  const label = {
+    idle: '',
+    waiting: 'Unsaved changes',
+    saving: 'Saving…',
+    saved: 'Saved',
+    error: 'Not saved',
+    'needs-profile': 'Pick a profile to save a draft',
+  }[state];
+  return (
+    <span className={`save-status save-status--${state}`} role="status" aria-live="polite">
+      {label}
+    </span>
+  );
+}

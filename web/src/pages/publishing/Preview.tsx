@@ -1,0 +1,76 @@
+import { Fragment, type ReactNode } from 'react';
+import type { NetworkId, SocialProfile } from '../../api/publishing.ts';
+import { NetworkIcon, networkName } from '../../components/NetworkIcon.tsx';
+
+// Links, hashtags and mentions (including Mastodon's @user@domain), as networks highlight them.
+const TOKENS = /(https?:\/\/[^\s<>"]+[^\s<>".,;:!?)\]'"]|#[\p{L}\p{N}_]+|@[\p{L}\p{N}_.-]+(?:@[\p{L}\p{N}.-]+[\p{L}\p{N}])?)/gu;
+
+/** The text with links, #hashtags and @mentions marked, line breaks kept. */
+export function RichText({ text }: { text: string }) {
+  const parts: ReactNode[] = [];
+  let at = 0;
+  for (const match of text.matchAll(TOKENS)) {
+    const token = match[0];
+    const start = match.index;
+    if (start > at) parts.push(text.slice(at, start));
+    if (token.startsWith('http')) {
+      let shown = token.replace(/^https?:\/\/(www\.)?/, '');
+      if (shown.length > 30) shown = `${shown.slice(0, 28)}…`;
+      parts.push(
+        <span key={start} className="rich__link" title={token}>
+          {shown}
+        </span>,
+      );
+    } else {
+      parts.push(
+        <span key={start} className={token.startsWith('#') ? 'rich__tag' : 'rich__mention'}>
+          {token}
+        </span>,
+      );
+    }
+    at = start + token.length;
+  }
+  if (at < text.length) parts.push(text.slice(at));
+  return <>{parts.map((part, i) => <Fragment key={i}>{part}</Fragment>)}</>;
+}
+
+const ACTIONS: Record<NetworkId, string[]> = {
+  bluesky: ['Reply', 'Repost', 'Like'],
+  mastodon: ['Reply', 'Boost', 'Favourite'],
+  x: ['Reply', 'Repost', 'Like', 'View'],
+  linkedin: ['Like', 'Comment', 'Repost', 'Send'],
+  facebook: ['Like', 'Comment', 'Share'],
+  instagram: ['Like', 'Comment', 'Share'],
+  threads: ['Like', 'Reply', 'Repost', 'Share'],
+};
+
+/** How the post will look on the profile's network: a card in that network's manner. */
+export function PostPreview({ profile, text }: { profile: SocialProfile; text: string }) {
+  const handle = profile.handle.replace(/^@/, '');
+  const name = profile.displayName || handle;
+  const network = profile.network;
+  const shownHandle = network === 'mastodon' && profile.serviceUrl ? `@${handle}@${new URL(profile.serviceUrl).host}` : network === 'linkedin' || network === 'facebook' ? null : `@${handle}`;
+  return (
+    <article className={`preview preview--${network}`} aria-label={`Preview on ${networkName(network)} as @${handle}`}>
+      <header className="preview__header">
+        <span className="preview__avatar" aria-hidden="true">
+          {profile.avatarUrl ? <img src={profile.avatarUrl} alt="" /> : name.charAt(0).toUpperCase()}
+        </span>
+        <span className="preview__who">
+          <span className="preview__name">{name}</span>
+          <span className="preview__handle">
+            {shownHandle && <>{shownHandle} · </>}
+            {network === 'linkedin' || network === 'facebook' ? 'Now' : 'now'}
+          </span>
+        </span>
+        <span className="preview__network">
+          <NetworkIcon network={network} size={18} label />
+        </span>
+      </header>
+      <div className="preview__text">{text.trim() ? <RichText text={text} /> : <span className="preview__empty">Nothing written yet.</span>}</div>
+      <footer className="preview__actions" aria-hidden="true">
+        {ACTIONS[network]?.map((action) => <span key={action}>{action}</span>)}
+      </footer>
+    </article>
+  );
+}

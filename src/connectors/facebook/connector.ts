@@ -220,7 +220,18 @@ export function createFacebookConnector(ctx: ConnectorContext = {}): FacebookCon
       // ?ids= reads up to 50 objects in one call.
       for (let i = 0; i < postIds.length; i += 50) {
         const chunk = postIds.slice(i, i + 50);
-        const posts = await graph.get(c.accessToken, '', PostsById, { ids: chunk.join(','), fields: METRIC_FIELDS });
+        let posts: Record<string, PostT>;
+        try {
+          posts = await graph.get(c.accessToken, '', PostsById, { ids: chunk.join(','), fields: METRIC_FIELDS });
+        } catch (e) {
+          // One deleted post fails the whole ids= read: read the chunk one by one, skipping the gone.
+          if (!(e instanceof Rejected)) throw e;
+          posts = {};
+          for (const id of chunk) {
+            const p = await graph.find(c.accessToken, id, Post, { fields: METRIC_FIELDS });
+            if (p) posts[id] = p;
+          }
+        }
         for (const id of chunk) {
           const p = posts[id];
           if (!p) continue;

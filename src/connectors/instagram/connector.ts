@@ -23,7 +23,8 @@ export const INSTAGRAM_SCOPES = [
   'pages_show_list',
   'pages_read_engagement',
 ] as const;
-const REQUIRED_SCOPES = ['instagram_basic', 'instagram_content_publish', 'pages_show_list'];
+// What content publishing needs (IG Container reference); comments and insights degrade alone.
+const REQUIRED_SCOPES = ['instagram_basic', 'instagram_content_publish', 'pages_show_list', 'pages_read_engagement'];
 
 export const instagramInfo: ConnectorInfo = {
   network: 'instagram',
@@ -222,8 +223,14 @@ export function createInstagramConnector(ctx: ConnectorContext = {}): InstagramC
         }
       }
       // Media where others tagged the account. Caption @mentions arrive only by webhook.
-      const tags = await graph.get(c.accessToken, `${c.accountId}/tags`, MediaList, { fields: 'id,caption,permalink,timestamp,username', limit: 25 });
-      for (const m of tags.data) {
+      let tagged: MediaT[] = [];
+      try {
+        tagged = (await graph.get(c.accessToken, `${c.accountId}/tags`, MediaList, { fields: 'id,caption,permalink,timestamp,username', limit: 25 })).data;
+      } catch (e) {
+        // Tags need instagram_manage_comments; comments alone are still worth syncing.
+        if (!(e instanceof PermissionDenied)) throw e;
+      }
+      for (const m of tagged) {
         items.push({
           id: m.id,
           kind: 'mention',

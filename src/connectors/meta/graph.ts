@@ -19,8 +19,8 @@ export const FACEBOOK_DIALOG = `https://www.facebook.com/${GRAPH_API_VERSION}/di
 export type Query = Record<string, string | number | boolean | undefined | readonly string[]>;
 export type Form = Record<string, string | undefined>;
 
-/** `{ success: true }` answers of deletes and some updates. */
-export const Success = zod.object({ success: zod.boolean().optional() }).passthrough();
+/** `{ success: true }` answers of deletes (older Graph versions answered a bare `true`). */
+export const Success = zod.union([zod.boolean(), zod.object({ success: zod.boolean().optional() }).passthrough()]);
 /** `{ id }` answers of creates. */
 export const Created = zod.object({ id: zod.string() }).passthrough();
 

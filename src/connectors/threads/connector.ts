@@ -125,7 +125,8 @@ export function createThreadsConnector(ctx: ConnectorContext = {}): ThreadsConne
       };
       // The token answer's user_id is a JSON number too long for a double; /me gives it as a string.
       const profile = await getProfile(partial);
-      return { credentials: { ...partial, accountId: profile.id }, profile };
+      // The username is kept so the inbox can leave out the account's own replies without a lookup.
+      return { credentials: { ...partial, accountId: profile.id, extra: { username: profile.handle } }, profile };
     },
   };
 
@@ -215,17 +216,17 @@ export function createThreadsConnector(ctx: ConnectorContext = {}): ThreadsConne
 
     async fetchConversations(c, opts = {}) {
       const since = opts.since ? Date.parse(opts.since) : undefined;
-      const me = await getProfile(c);
+      const myHandle = c.extra?.username ?? (await getProfile(c)).handle;
       const items: ConversationItem[] = [];
       // Replies at every depth under our ten newest posts (GET /{media-id}/conversation).
       const own = await graph.get(c.accessToken, `${c.accountId}/threads`, MediaList, { fields: 'id,timestamp', limit: 10 });
       for (const post of own.data) {
         const conv = await graph.get(c.accessToken, `${post.id}/conversation`, MediaList, { fields: REPLY_FIELDS, reverse: 'false', limit: Math.min(opts.limit ?? 50, 100) });
-        for (const r of conv.data) if (r.username !== me.handle) items.push(item(r, 'reply'));
+        for (const r of conv.data) if (r.username !== myHandle) items.push(item(r, 'reply'));
       }
       try {
         const mentions = await graph.get(c.accessToken, `${c.accountId}/mentions`, MediaList, { fields: REPLY_FIELDS, limit: 25 });
-        for (const m of mentions.data) if (m.username !== me.handle) items.push(item(m, 'mention'));
+        for (const m of mentions.data) if (m.username !== myHandle) items.push(item(m, 'mention'));
       } catch (e) {
         // Mentions need threads_manage_mentions; an account connected without it still gets replies.
         if (!(e instanceof PermissionDenied)) throw e;

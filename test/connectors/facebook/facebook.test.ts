@@ -15,7 +15,7 @@ import {
   Rejected,
 } from '../../../src/connectors/errors.ts';
 import { createFacebookConnector } from '../../../src/connectors/facebook/connector.ts';
-import { FakeFetch, type Reply, fixture } from '../fake-fetch.ts';
+import { FakeFetch, type Reply, fixture, networkError } from '../fake-fetch.ts';
 
 const G = 'https://graph.facebook.com/v26.0';
 const rec = (name: string): Reply => {
@@ -25,6 +25,8 @@ const rec = (name: string): Reply => {
 const page: Credentials = { network: 'facebook', accountId: '101', accessToken: 'EAAPageToken101' };
 const app = { clientId: '998877', clientSecret: 'app-secret', redirectUri: 'https://chorus.example/oauth/callback' };
 const html = (status: number): Reply => ({ status, headers: { 'content-type': 'text/html' }, body: '<!DOCTYPE html><html><body>Sorry, something went wrong.</body></html>' });
+
+const paths = (fake: FakeFetch) => fake.sent.map((r) => `${r.method} ${r.url.pathname}`);
 
 function setup() {
   const fake = new FakeFetch();
@@ -186,7 +188,7 @@ describe('Facebook publishing', () => {
   });
 
   it('never retries a publish: a 5xx, an HTML page or a network error is OutcomeUnknown', async () => {
-    for (const answer of [rec('error_500_transient'), html(502), { status: 200, headers: { 'content-type': 'text/html' }, body: '<html>ok</html>' }]) {
+    for (const answer of [rec('error_500_transient'), html(502), { status: 200, headers: { 'content-type': 'text/html' }, body: '<html>ok</html>' }, networkError('ECONNRESET')]) {
       const { fake, fb } = setup();
       fake.reply(answer).reply(rec('feed_created'));
       const err = await fb.publish(page, { text: 'once', idempotencyKey: 'k' }).catch((e) => e);
@@ -270,6 +272,14 @@ describe('Facebook reading', () => {
       { postId: '101_9001', likes: 42, replies: 7, shares: 3, views: 1830, clicks: 61 },
       { postId: '101_9002', likes: 5, replies: 0 },
     ]);
+  });
+
+  it('falls back to one read per post when a post in the batch is gone', async () => {
+    const { fake, fb } = setup();
+    fake.reply(rec('error_100_not_found')).reply(rec('post')).reply(rec('error_100_not_found')).reply(rec('error_100_invalid_metric'));
+    const metrics = await fb.fetchPostMetrics(page, ['101_9001', '101_404']);
+    expect(paths(fake)).toEqual(['GET /v26.0/', 'GET /v26.0/101_9001', 'GET /v26.0/101_404', 'GET /v26.0/101_9001/insights']);
+    expect(metrics).toEqual([{ postId: '101_9001', likes: 42, replies: 7, shares: 3 }]);
   });
 
   it('reads the follower count', async () => {

@@ -213,6 +213,13 @@ describe('Instagram reading', () => {
     expect(res.cursor).toBe('2026-11-23T12:12:00.000Z');
   });
 
+  it('still reads comments when the token may not read tags', async () => {
+    const { fake, ig } = setup();
+    fake.reply(rec('media_with_comments')).reply(rec('error_10_permission'));
+    const res = await ig.fetchConversations(creds);
+    expect(res.items.map((i) => i.id)).toEqual(['17858893269000009', '17858893269000001', '17858893269000003']);
+  });
+
   it('answers under a comment, on a mention, and on its own media', async () => {
     const { fake, ig } = setup();
     for (let i = 0; i < 3; i++) fake.reply(rec('comment_created'));

@@ -56,6 +56,7 @@ describe('Threads connect and refresh', () => {
     // The id survives exactly (the token answer's numeric user_id would not).
     expect(credentials).toMatchObject({ network: 'threads', accountId: UID, accessToken: 'THQVJlongLivedToken', expiresAt: '2027-01-22T11:59:04.000Z' });
     expect(credentials.refreshToken).toBeUndefined();
+    expect(credentials.extra).toEqual({ username: 'choruscoffee' });
     expect(profile).toMatchObject({ id: UID, handle: 'choruscoffee', url: 'https://www.threads.net/@choruscoffee' });
   });
 
@@ -180,9 +181,9 @@ describe('Threads reading', () => {
 
   it('reads replies at every depth and mentions, newer than the cursor and not its own', async () => {
     const { fake, th } = setup();
-    fake.reply(rec('me')).reply(rec('own_threads')).reply(rec('conversation')).reply(rec('mentions'));
-    const res = await th.fetchConversations(creds, { since: '2026-11-23T11:00:00Z' });
-    expect(fake.sent[2]!.url.pathname).toBe('/v1.0/18050206876707110/conversation');
+    fake.reply(rec('own_threads')).reply(rec('conversation')).reply(rec('mentions'));
+    const res = await th.fetchConversations({ ...creds, extra: { username: 'choruscoffee' } }, { since: '2026-11-23T11:00:00Z' });
+    expect(fake.sent[1]!.url.pathname).toBe('/v1.0/18050206876707110/conversation');
     expect(res.items.map((i) => [i.kind, i.id, i.inReplyTo, i.threadId])).toEqual([
       ['mention', '18000000000000301', undefined, '18000000000000301'],
       ['reply', '18000000000000201', '18050206876707110', '18050206876707110'],
@@ -198,6 +199,14 @@ describe('Threads reading', () => {
     expect(paths(fake)).toEqual([`GET /v1.0/${UID}/threads`, `GET /v1.0/${UID}/replies`]);
     expect(fake.sent[0]!.url.searchParams.get('since')).toBe('1795431600');
     expect(posts.map((p) => p.id)).toEqual(['18000000000000202', '18050206876707110']);
+  });
+
+  it('looks up its own username when the credentials do not carry it, and skips mentions it may not read', async () => {
+    const { fake, th } = setup();
+    fake.reply(rec('me')).reply(rec('own_threads')).reply(rec('conversation')).reply(rec('error_10_mentions'));
+    const res = await th.fetchConversations(creds);
+    expect(fake.sent[0]!.url.pathname).toBe('/v1.0/me');
+    expect(res.items.map((i) => i.id)).toEqual(['18000000000000201', '18000000000000203']);
   });
 
   it('searches recent public posts by keyword', async () => {

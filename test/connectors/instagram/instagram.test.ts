@@ -5,7 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Credentials } from '../../../src/connectors/connector.ts';
 import { AuthExpired, NotSupported, PermissionDenied, RateLimited, Rejected } from '../../../src/connectors/errors.ts';
-import { createInstagramConnector } from '../../../src/connectors/instagram/connector.ts';
+import { createInstagramConnector, instagramInfo } from '../../../src/connectors/instagram/connector.ts';
+import { validatePost } from '../../../src/connectors/validate.ts';
 import { ContainerNotReady, ContainerOutcomeUnknown } from '../../../src/connectors/meta/containers.ts';
 import { FakeFetch, type Reply, fixture } from '../fake-fetch.ts';
 
@@ -251,5 +252,16 @@ describe('Instagram reading', () => {
     expect(limited).toBeInstanceOf(RateLimited);
     expect(limited.retryAfterSeconds).toBe(120);
     expect(fake.sent).toHaveLength(2); // two minutes is longer than the helper waits: no retry
+  });
+});
+
+describe('Instagram limits', () => {
+  it('declares 2,200 characters, JPEG images by public URL, and mixed carousels', () => {
+    const url = (n: number) => ({ kind: 'image' as const, mimeType: 'image/jpeg', url: `https://cdn.chorus.example/${n}.jpg` });
+    expect(validatePost(instagramInfo, { text: 'x'.repeat(2200), media: [url(1)] })).toEqual([]);
+    expect(validatePost(instagramInfo, { text: 'x'.repeat(2201), media: [url(1)] }).map((p) => p.code)).toEqual(['too_long']);
+    expect(validatePost(instagramInfo, { text: 'x', media: [{ kind: 'image', mimeType: 'image/png', url: 'https://cdn.chorus.example/a.png' }] }).map((p) => p.code)).toEqual(['type_not_allowed']);
+    expect(validatePost(instagramInfo, { text: 'x', media: [{ kind: 'image', mimeType: 'image/jpeg', data: new Uint8Array([1]) }] }).map((p) => p.code)).toEqual(['needs_url']);
+    expect(validatePost(instagramInfo, { text: 'x', media: [url(1), { kind: 'video', mimeType: 'video/mp4', url: 'https://cdn.chorus.example/v.mp4' }] })).toEqual([]);
   });
 });

@@ -6,7 +6,8 @@ import { describe, expect, it } from 'vitest';
 import type { Credentials } from '../../../src/connectors/connector.ts';
 import { AuthExpired, InvalidCredentials, Rejected, Transient } from '../../../src/connectors/errors.ts';
 import { ContainerOutcomeUnknown } from '../../../src/connectors/meta/containers.ts';
-import { createThreadsConnector } from '../../../src/connectors/threads/connector.ts';
+import { createThreadsConnector, threadsInfo } from '../../../src/connectors/threads/connector.ts';
+import { validatePost } from '../../../src/connectors/validate.ts';
 import { ThreadPartiallyPublished } from '../../../src/connectors/threads/publish.ts';
 import { FakeFetch, type Reply, fixture } from '../fake-fetch.ts';
 
@@ -231,5 +232,15 @@ describe('Threads reading', () => {
     for (let i = 0; i < 4; i++) second.fake.reply(rec('error_500'));
     await expect(second.th.getProfile(creds)).rejects.toBeInstanceOf(Transient);
     expect(second.fake.sent).toHaveLength(4);
+  });
+});
+
+describe('Threads limits', () => {
+  it('counts emoji by their UTF-8 bytes against 500, as Threads documents', () => {
+    expect(validatePost(threadsInfo, { text: '👍'.repeat(125) })).toEqual([]); // 500
+    expect(validatePost(threadsInfo, { text: '👍'.repeat(126) }).map((p) => p.code)).toEqual(['too_long']);
+    expect(validatePost(threadsInfo, { text: 'a'.repeat(500) })).toEqual([]);
+    const local = { kind: 'image' as const, mimeType: 'image/jpeg', data: new Uint8Array([1]) };
+    expect(validatePost(threadsInfo, { text: 'x', media: [local] }).map((p) => p.code)).toEqual(['needs_url']);
   });
 });

@@ -6,3 +6,4 @@ export * from '../profiles/schema.ts';
 export * from '../publishing/schema.ts';
 export * from '../links/schema.ts';
 export * from '../notifications/schema.ts';
+export * from '../media/schema.ts';

@@ -101,7 +101,8 @@ describe('publishing in the web app', () => {
     await page.getByRole('heading', { name: 'Connect a social profile to start publishing' }).waitFor();
     const workspaceId = new URL(page.url()).pathname.split('/')[2]!;
     await shot(page, 'empty');
-    await page.getByRole('link', { name: 'Go to Settings → Social profiles' }).click();
+    await page.getByText('Connect your accounts in Settings → Social profiles', { exact: false }).waitFor();
+    await page.getByRole('link', { name: 'Connect a profile' }).click();
     await page.getByRole('heading', { name: 'Social profiles' }).waitFor();
 
     // A wrong app password is refused with the network's reason, and nothing is saved.
@@ -141,8 +142,20 @@ describe('publishing in the web app', () => {
     await reconnect.waitFor({ state: 'hidden' });
     await bobRow.getByText('Active').waitFor();
 
-    // Compose for both profiles, with bob's own text.
+    // A campaign to group the post under.
     await page.getByRole('link', { name: 'Publish' }).click();
+    await page.getByRole('link', { name: 'Campaigns' }).click();
+    await page.getByRole('button', { name: 'New campaign' }).click();
+    const campaignDialog = page.getByRole('dialog', { name: 'New campaign' });
+    await campaignDialog.getByLabel('Name').fill('Spring launch');
+    await campaignDialog.getByLabel('Goal').fill('Tell everyone that spring is here.');
+    await campaignDialog.getByLabel('#059669').check();
+    await campaignDialog.getByRole('button', { name: 'Create campaign' }).click();
+    await campaignDialog.waitFor({ state: 'hidden' });
+    await page.getByRole('heading', { name: 'Spring launch' }).waitFor();
+    await shot(page, 'campaigns');
+
+    // Compose for both profiles, with bob's own text.
     await page.getByRole('link', { name: 'New post' }).click();
     await page.getByRole('button', { name: `@${alice.handle}` }).click();
     await page.getByRole('button', { name: `@${bob.handle}` }).click();
@@ -159,6 +172,10 @@ describe('publishing in the web app', () => {
     await shot(page, 'composer-too-long');
     await page.getByLabel('Text', { exact: true }).fill(shared);
     await page.getByRole('list', { name: `Problems for @${alice.handle}` }).waitFor({ state: 'detached' });
+    await page.getByLabel('Campaign').selectOption({ label: 'Spring launch' });
+    await page.getByLabel('Tags').fill('launch');
+    await page.getByLabel('Tags').press('Enter');
+    await page.getByRole('button', { name: 'Remove tag launch' }).waitFor();
     await page.getByRole('status').filter({ hasText: /^Saved$/ }).waitFor();
     await page.waitForURL(/\/publish\/posts\/[0-9a-f-]{36}$/);
     const postId = new URL(page.url()).pathname.split('/').pop()!;
@@ -187,6 +204,16 @@ describe('publishing in the web app', () => {
     await page.getByRole('status').filter({ hasText: `Moved @${bob.handle}’s post` }).waitFor();
     expect(await wednesdayCell.locator('.cal-item').count()).toBe(1);
     await shot(page, 'calendar-moved');
+    // Coloured by campaign, and filtered by campaign, tag and profile.
+    expect(await item(fridayCell, bob).evaluate((el) => getComputedStyle(el).borderLeftColor)).toBe('rgb(5, 150, 105)');
+    await page.getByLabel('Profile').selectOption({ label: `@${alice.handle} (Bluesky)` });
+    await expect.poll(() => page.locator('.cal-item').count()).toBe(1);
+    await page.getByLabel('Profile').selectOption({ label: 'All profiles' });
+    await page.getByLabel('Tag').fill('nope');
+    await expect.poll(() => page.locator('.cal-item').count()).toBe(0);
+    await page.getByLabel('Tag').fill('launch');
+    await page.getByLabel('Campaign').selectOption({ label: 'Spring launch' });
+    await expect.poll(() => page.locator('.cal-item').count()).toBe(2);
 
     // The server agrees: bob's variant moved by two whole days, same local time; alice's did not move.
     const answer = await page.request.get(`${url}/api/v1/workspaces/${workspaceId}/posts/${postId}`);

@@ -66,16 +66,16 @@ function NoProfiles() {
           <li>Campaigns and tags to group posts, and a clear status for every post.</li>
         </ul>
         {manage ? (
-          <p className="form-actions form-actions--center">
-            <Link to={`/w/${workspace.id}/settings/profiles`} className="button button--primary">
-              Go to Settings → Social profiles
-            </Link>
-          </p>
+          <>
+            <p>Connect your accounts in Settings → Social profiles: Bluesky with an app password, the others by signing in to them.</p>
+            <p className="form-actions form-actions--center">
+              <Link to={`/w/${workspace.id}/settings/profiles`} className="button button--primary">
+                Connect a profile
+              </Link>
+            </p>
+          </>
         ) : (
-          <p className="muted">
-            No profiles are connected to {workspace.name} yet. A workspace owner or admin can connect them in{' '}
-            <Link to={`/w/${workspace.id}/settings/profiles`}>Settings → Social profiles</Link>.
-          </p>
+          <p className="muted">No profiles are connected to {workspace.name} yet. A workspace owner or admin can connect them in Settings → Social profiles.</p>
         )}
       </EmptyState>
     </div>

@@ -78,7 +78,7 @@ export function createFacebookConnector(ctx: ConnectorContext = {}): FacebookCon
     ...(p.picture?.data.url ? { avatarUrl: p.picture.data.url } : {}),
     url: p.link ?? `https://www.facebook.com/${p.id}`,
   });
-  const getProfile = async (c: Credentials) => profileOf(await graph.get(c.accessToken, c.accountId, Page, { fields: 'id,name,username,link,picture{url}' }));
+  const getProfile = async (c: Credentials) => profileOf(await graph.get(c, c.accountId, Page, { fields: 'id,name,username,link,picture{url}' }));
 
   /** Credentials acting as one Page; the user token behind it stays in `extra`. */
   const connectPage = async (app: OAuthApp, page: PageAccountT, login_: { userToken: string; userTokenExpiresAt?: string | undefined; scopes?: string[] | undefined; pages?: PageAccountT[] }): Promise<ConnectResult> => {
@@ -90,6 +90,7 @@ export function createFacebookConnector(ctx: ConnectorContext = {}): FacebookCon
       ...(login_.scopes ? { scopes: login_.scopes } : {}),
       extra: {
         tokenType: 'PAGE',
+        appSecretProof: checked.appSecretProof,
         userAccessToken: login_.userToken,
         ...(login_.userTokenExpiresAt ? { userAccessTokenExpiresAt: login_.userTokenExpiresAt } : {}),
         ...(checked.dataAccessExpiresAt ? { dataAccessExpiresAt: checked.dataAccessExpiresAt } : {}),
@@ -150,7 +151,7 @@ export function createFacebookConnector(ctx: ConnectorContext = {}): FacebookCon
     info: facebookInfo,
     auth: flow,
     async selectPage(app, c, pageId) {
-      const { page, pages, userToken } = await login.page(c, PAGE_FIELDS, pageId);
+      const { page, pages, userToken } = await login.page(app, c, PAGE_FIELDS, pageId);
       return connectPage(app, page, { userToken, userTokenExpiresAt: c.extra?.userAccessTokenExpiresAt, scopes: c.scopes, pages });
     },
     // Page tokens made from a long-lived user token do not expire; they die only when revoked.
@@ -167,42 +168,42 @@ export function createFacebookConnector(ctx: ConnectorContext = {}): FacebookCon
       const media = input.media ?? [];
       const page = c.accountId;
       if (media.length === 0) {
-        const post = await graph.post(c.accessToken, `${page}/feed`, Created, { message: input.text || undefined, link: input.link?.url });
+        const post = await graph.post(c, `${page}/feed`, Created, { message: input.text || undefined, link: input.link?.url });
         return { posts: [published(post.id)] };
       }
       // A photo post has no link preview: keep the link, in the text.
       const text = input.link && !input.text.includes(input.link.url) ? `${input.text}\n\n${input.link.url}`.trim() : input.text;
       if (media.length === 1) {
-        const photo = await graph.post(c.accessToken, `${page}/photos`, PhotoCreated, photoForm(media[0]!, { caption: text || undefined, published: 'true' }));
+        const photo = await graph.post(c, `${page}/photos`, PhotoCreated, photoForm(media[0]!, { caption: text || undefined, published: 'true' }));
         return { posts: [published(photo.post_id ?? `${page}_${photo.id}`)] };
       }
       // Several photos: upload each unpublished (invisible; a repeat only leaves an orphan upload,
       // so these may be retried), then one feed post attaches them all. Only that post is sent once.
       const ids: string[] = [];
       for (const m of media) {
-        const photo = await graph.post(c.accessToken, `${page}/photos`, PhotoCreated, photoForm(m, { published: 'false' }), { idempotent: true });
+        const photo = await graph.post(c, `${page}/photos`, PhotoCreated, photoForm(m, { published: 'false' }), { idempotent: true });
         ids.push(photo.id);
       }
       const form: Form = { message: text || undefined };
       ids.forEach((id, i) => (form[`attached_media[${i}]`] = JSON.stringify({ media_fbid: id })));
-      const post = await graph.post(c.accessToken, `${page}/feed`, Created, form);
+      const post = await graph.post(c, `${page}/feed`, Created, form);
       return { posts: [published(post.id)] };
     },
 
-    delete: (c, postId) => graph.delete(c.accessToken, postId),
+    delete: (c, postId) => graph.delete(c, postId),
 
     async getPost(c, postId) {
-      const p = await graph.find(c.accessToken, postId, Post, { fields: POST_FIELDS });
+      const p = await graph.find(c, postId, Post, { fields: POST_FIELDS });
       return p ? toRemote(p) : null;
     },
 
     async reply(c, { inReplyTo, text, threadId }) {
       // Messenger conversation ids start with "t_": a DM answer goes through the Send API.
       if (threadId?.startsWith('t_')) {
-        const conv = await graph.get(c.accessToken, threadId, Participants, { fields: 'participants' });
+        const conv = await graph.get(c, threadId, Participants, { fields: 'participants' });
         const recipient = conv.participants.data.find((p) => p.id !== c.accountId);
         if (!recipient) throw new Rejected(NETWORK, 'the conversation has no one to answer.');
-        const sent = await graph.post(c.accessToken, `${c.accountId}/messages`, MessageSent, {
+        const sent = await graph.post(c, `${c.accountId}/messages`, MessageSent, {
           recipient: JSON.stringify({ id: recipient.id }),
           messaging_type: 'RESPONSE',
           message: JSON.stringify({ text }),
@@ -211,7 +212,7 @@ export function createFacebookConnector(ctx: ConnectorContext = {}): FacebookCon
       }
       // A comment on a post, or an answer under a comment: both are POST /{id}/comments. Facebook
       // nests one level, so an answer to a reply goes under its top-level comment (the threadId).
-      const created = await graph.post(c.accessToken, `${threadId ?? inReplyTo}/comments`, Created, { message: text });
+      const created = await graph.post(c, `${threadId ?? inReplyTo}/comments`, Created, { message: text });
       return { id: created.id, url: `https://www.facebook.com/${created.id}` };
     },
 
@@ -222,13 +223,13 @@ export function createFacebookConnector(ctx: ConnectorContext = {}): FacebookCon
         const chunk = postIds.slice(i, i + 50);
         let posts: Record<string, PostT>;
         try {
-          posts = await graph.get(c.accessToken, '', PostsById, { ids: chunk.join(','), fields: METRIC_FIELDS });
+          posts = await graph.get(c, '', PostsById, { ids: chunk.join(','), fields: METRIC_FIELDS });
         } catch (e) {
           // One deleted post fails the whole ids= read: read the chunk one by one, skipping the gone.
           if (!(e instanceof Rejected)) throw e;
           posts = {};
           for (const id of chunk) {
-            const p = await graph.find(c.accessToken, id, Post, { fields: METRIC_FIELDS });
+            const p = await graph.find(c, id, Post, { fields: METRIC_FIELDS });
             if (p) posts[id] = p;
           }
         }
@@ -237,7 +238,7 @@ export function createFacebookConnector(ctx: ConnectorContext = {}): FacebookCon
           if (!p) continue;
           const metrics = countsOf(p);
           try {
-            const n = insightNumbers(await graph.get(c.accessToken, `${id}/insights`, Insights, { metric: POST_INSIGHTS }));
+            const n = insightNumbers(await graph.get(c, `${id}/insights`, Insights, { metric: POST_INSIGHTS }));
             if (n.post_media_view !== undefined) metrics.views = n.post_media_view;
             if (n.post_clicks !== undefined) metrics.clicks = n.post_clicks;
           } catch (e) {
@@ -251,7 +252,7 @@ export function createFacebookConnector(ctx: ConnectorContext = {}): FacebookCon
     },
 
     async fetchProfileMetrics(c) {
-      const p = await graph.get(c.accessToken, c.accountId, Page, { fields: 'id,name,followers_count,fan_count' });
+      const p = await graph.get(c, c.accountId, Page, { fields: 'id,name,followers_count,fan_count' });
       return { ...(p.followers_count !== undefined ? { followers: p.followers_count } : p.fan_count !== undefined ? { followers: p.fan_count } : {}) };
     },
 
@@ -260,7 +261,7 @@ export function createFacebookConnector(ctx: ConnectorContext = {}): FacebookCon
     /** The Page's own posts since an instant, newest first: how an unknown publish is reconciled. */
     async findRecentPosts(c, { since, limit }) {
       const from = Date.parse(since);
-      const posts = await graph.get(c.accessToken, `${c.accountId}/posts`, listOf(Post), {
+      const posts = await graph.get(c, `${c.accountId}/posts`, listOf(Post), {
         fields: POST_FIELDS,
         since: Math.floor(from / 1000),
         limit: Math.min(limit ?? 25, 100),

@@ -18,7 +18,7 @@ export async function fetchPageConversations(graph: GraphClient, c: Credentials,
     // Without pages_read_user_content, Graph hides who commented: keep the item, name no one.
     from ? { id: from.id, handle: from.name ?? from.id, ...(from.name ? { displayName: from.name } : {}) } : { id: 'unknown', handle: 'Facebook user' };
 
-  const feed = await graph.get(c.accessToken, `${c.accountId}/feed`, FeedWithComments, {
+  const feed = await graph.get(c, `${c.accountId}/feed`, FeedWithComments, {
     fields: `id,comments.filter(stream).order(reverse_chronological).limit(${limit}){${COMMENT_FIELDS}}`,
     limit: 25,
   });
@@ -30,7 +30,7 @@ export async function fetchPageConversations(graph: GraphClient, c: Credentials,
   }
 
   try {
-    const convs = await graph.get(c.accessToken, `${c.accountId}/conversations`, Conversations, {
+    const convs = await graph.get(c, `${c.accountId}/conversations`, Conversations, {
       platform: 'messenger',
       fields: 'id,updated_time,link,messages.limit(20){id,message,created_time,from}',
       limit: 25,

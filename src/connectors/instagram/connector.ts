@@ -67,7 +67,7 @@ export function createInstagramConnector(ctx: ConnectorContext = {}): InstagramC
   const publisher = new InstagramPublisher(graph, graph.http.options.sleep);
 
   const getProfile = async (c: Credentials) => {
-    const u = await graph.get(c.accessToken, c.accountId, IgUser, { fields: 'id,username,name,profile_picture_url' });
+    const u = await graph.get(c, c.accountId, IgUser, { fields: 'id,username,name,profile_picture_url' });
     return {
       id: u.id,
       handle: u.username,
@@ -89,6 +89,7 @@ export function createInstagramConnector(ctx: ConnectorContext = {}): InstagramC
       ...(login_.scopes ? { scopes: login_.scopes } : {}),
       extra: {
         tokenType: 'PAGE',
+        appSecretProof: checked.appSecretProof,
         pageId: page.id,
         userAccessToken: login_.userToken,
         ...(login_.userTokenExpiresAt ? { userAccessTokenExpiresAt: login_.userTokenExpiresAt } : {}),
@@ -134,7 +135,7 @@ export function createInstagramConnector(ctx: ConnectorContext = {}): InstagramC
     auth: flow,
     publisher,
     async selectAccount(app, c, pageId) {
-      const { page, pages, userToken } = await login.page(c, PAGE_FIELDS, pageId);
+      const { page, pages, userToken } = await login.page(app, c, PAGE_FIELDS, pageId);
       const linked = pages.filter((p) => p.instagram_business_account);
       return connectAccount(app, page, { userToken, userTokenExpiresAt: c.extra?.userAccessTokenExpiresAt, scopes: c.scopes, linked });
     },
@@ -159,7 +160,7 @@ export function createInstagramConnector(ctx: ConnectorContext = {}): InstagramC
     },
 
     async getPost(c, postId) {
-      const m = await graph.find(c.accessToken, postId, Media, { fields: MEDIA_FIELDS });
+      const m = await graph.find(c, postId, Media, { fields: MEDIA_FIELDS });
       return m ? toRemote(m) : null;
     },
 
@@ -170,21 +171,21 @@ export function createInstagramConnector(ctx: ConnectorContext = {}): InstagramC
      */
     async reply(c, { inReplyTo, text, threadId }) {
       if (threadId?.startsWith('mention:')) {
-        const created = await graph.post(c.accessToken, `${c.accountId}/mentions`, Created, { media_id: threadId.slice('mention:'.length), message: text });
+        const created = await graph.post(c, `${c.accountId}/mentions`, Created, { media_id: threadId.slice('mention:'.length), message: text });
         return { id: created.id };
       }
       const path = threadId ? `${threadId}/replies` : `${inReplyTo}/comments`;
-      return { id: (await graph.post(c.accessToken, path, Created, { message: text })).id };
+      return { id: (await graph.post(c, path, Created, { message: text })).id };
     },
 
     async fetchPostMetrics(c, postIds) {
       const out: PostMetrics[] = [];
       for (const id of postIds) {
-        const m = await graph.find(c.accessToken, id, Media, { fields: 'id,timestamp,like_count,comments_count' });
+        const m = await graph.find(c, id, Media, { fields: 'id,timestamp,like_count,comments_count' });
         if (!m) continue;
         const metrics = countsOf(m);
         try {
-          const n = insightNumbers(await graph.get(c.accessToken, `${id}/insights`, Insights, { metric: MEDIA_INSIGHTS }));
+          const n = insightNumbers(await graph.get(c, `${id}/insights`, Insights, { metric: MEDIA_INSIGHTS }));
           if (n.views !== undefined) metrics.views = n.views;
           if (n.saved !== undefined) metrics.bookmarks = n.saved;
           if (n.shares !== undefined) metrics.shares = n.shares;
@@ -198,7 +199,7 @@ export function createInstagramConnector(ctx: ConnectorContext = {}): InstagramC
     },
 
     async fetchProfileMetrics(c) {
-      const u = await graph.get(c.accessToken, c.accountId, IgUser, { fields: 'id,username,followers_count,follows_count,media_count' });
+      const u = await graph.get(c, c.accountId, IgUser, { fields: 'id,username,followers_count,follows_count,media_count' });
       return {
         ...(u.followers_count !== undefined ? { followers: u.followers_count } : {}),
         ...(u.follows_count !== undefined ? { following: u.follows_count } : {}),
@@ -210,7 +211,7 @@ export function createInstagramConnector(ctx: ConnectorContext = {}): InstagramC
       const since = opts.since ? Date.parse(opts.since) : undefined;
       const limit = Math.min(opts.limit ?? 50, 50);
       const items: ConversationItem[] = [];
-      const recent = await graph.get(c.accessToken, `${c.accountId}/media`, MediaWithComments, {
+      const recent = await graph.get(c, `${c.accountId}/media`, MediaWithComments, {
         fields: `id,permalink,comments.limit(${limit}){${COMMENT_FIELDS},replies{${COMMENT_FIELDS}}}`,
         limit: 25,
       });
@@ -225,7 +226,7 @@ export function createInstagramConnector(ctx: ConnectorContext = {}): InstagramC
       // Media where others tagged the account. Caption @mentions arrive only by webhook.
       let tagged: MediaT[] = [];
       try {
-        tagged = (await graph.get(c.accessToken, `${c.accountId}/tags`, MediaList, { fields: 'id,caption,permalink,timestamp,username', limit: 25 })).data;
+        tagged = (await graph.get(c, `${c.accountId}/tags`, MediaList, { fields: 'id,caption,permalink,timestamp,username', limit: 25 })).data;
       } catch (e) {
         // Tags need instagram_manage_comments; comments alone are still worth syncing.
         if (!(e instanceof PermissionDenied)) throw e;
@@ -249,7 +250,7 @@ export function createInstagramConnector(ctx: ConnectorContext = {}): InstagramC
     /** The account's own media since an instant, newest first: how an unknown publish is reconciled. */
     async findRecentPosts(c, { since, limit }) {
       const from = Date.parse(since);
-      const media = await graph.get(c.accessToken, `${c.accountId}/media`, MediaList, { fields: MEDIA_FIELDS, limit: Math.min(limit ?? 25, 100) });
+      const media = await graph.get(c, `${c.accountId}/media`, MediaList, { fields: MEDIA_FIELDS, limit: Math.min(limit ?? 25, 100) });
       return media.data.filter((m) => Date.parse(m.timestamp) >= from).map(toRemote).sort((a, b) => b.createdAt.localeCompare(a.createdAt));
     },
 
@@ -257,10 +258,10 @@ export function createInstagramConnector(ctx: ConnectorContext = {}): InstagramC
     async search(c, { q, cursor, limit }) {
       const tag = q.trim().replace(/^#/, '');
       if (!/^[\p{L}\p{N}_]+$/u.test(tag)) throw new Rejected(NETWORK, 'Instagram searches one hashtag at a time (letters, digits and _ only).');
-      const found = await graph.get(c.accessToken, 'ig_hashtag_search', HashtagSearch, { user_id: c.accountId, q: tag });
+      const found = await graph.get(c, 'ig_hashtag_search', HashtagSearch, { user_id: c.accountId, q: tag });
       const hashtag = found.data[0];
       if (!hashtag) return { items: [], cursor: null };
-      const page = await graph.get(c.accessToken, `${hashtag.id}/recent_media`, MediaList, {
+      const page = await graph.get(c, `${hashtag.id}/recent_media`, MediaList, {
         user_id: c.accountId,
         fields: 'id,caption,media_type,permalink,timestamp,like_count,comments_count',
         limit: Math.min(limit ?? 25, 50),

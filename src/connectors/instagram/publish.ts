@@ -55,7 +55,7 @@ export class InstagramPublisher {
       network: NETWORK,
       containerId,
       read: async () => {
-        const s = await this.graph.get(c.accessToken, containerId, Container, { fields: 'id,status_code,status' });
+        const s = await this.graph.get(c, containerId, Container, { fields: 'id,status_code,status' });
         return { status: s.status_code, ...(s.status ? { detail: s.status } : {}) };
       },
       sleep: this.sleep,
@@ -63,7 +63,7 @@ export class InstagramPublisher {
     });
     if (state === 'PUBLISHED') return this.alreadyPublished(c, containerId, caption);
     const published = await publishOnce(NETWORK, containerId, () =>
-      this.graph.post(c.accessToken, `${c.accountId}/media_publish`, Created, { creation_id: containerId }),
+      this.graph.post(c, `${c.accountId}/media_publish`, Created, { creation_id: containerId }),
     );
     return { posts: [{ id: published.id, ...(await this.permalink(c, published.id)) }] };
   }
@@ -73,7 +73,7 @@ export class InstagramPublisher {
    * its media, so look for the newest media with the same caption; if none matches, say so.
    */
   private async alreadyPublished(c: Credentials, containerId: string, caption: string | undefined): Promise<PublishResult> {
-    const recent = await this.graph.get(c.accessToken, `${c.accountId}/media`, MediaList, { fields: 'id,caption,permalink,timestamp', limit: 10 });
+    const recent = await this.graph.get(c, `${c.accountId}/media`, MediaList, { fields: 'id,caption,permalink,timestamp', limit: 10 });
     const match = caption !== undefined ? recent.data.find((m) => (m.caption ?? '') === caption) : undefined;
     if (!match) {
       throw new ContainerOutcomeUnknown(NETWORK, containerId, `Instagram container ${containerId} was already published, but its post could not be identified among the recent media.`);
@@ -93,13 +93,13 @@ export class InstagramPublisher {
   private async create(c: Credentials, form: Form): Promise<string> {
     // An unpublished container is invisible and expires in 24 hours: repeating this call cannot
     // make a second post, so it may be retried like a read.
-    return (await this.graph.post(c.accessToken, `${c.accountId}/media`, Created, form, { idempotent: true })).id;
+    return (await this.graph.post(c, `${c.accountId}/media`, Created, form, { idempotent: true })).id;
   }
 
   /** The post exists whatever happens here: a failed permalink read must not fail the publish. */
   private async permalink(c: Credentials, mediaId: string): Promise<{ url?: string }> {
     try {
-      const m = await this.graph.get(c.accessToken, mediaId, Media.pick({ id: true, permalink: true }), { fields: 'id,permalink' });
+      const m = await this.graph.get(c, mediaId, Media.pick({ id: true, permalink: true }), { fields: 'id,permalink' });
       return m.permalink ? { url: m.permalink } : {};
     } catch {
       return {};

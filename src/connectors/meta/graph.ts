@@ -3,6 +3,7 @@
  * Instagram) and graph.threads.net (Threads): versioned base URL, the token in the Authorization
  * header (never in URLs, which end up in proxy logs), form bodies, and Meta's error mapping.
  */
+import { createHmac } from 'node:crypto';
 import type { z } from 'zod';
 import { z as zod } from 'zod';
 import { InvalidResponse, OutcomeUnknown } from '../errors.ts';
@@ -17,6 +18,12 @@ export const GRAPH_BASE = `${GRAPH_ORIGIN}/${GRAPH_API_VERSION}`;
 export const FACEBOOK_DIALOG = `https://www.facebook.com/${GRAPH_API_VERSION}/dialog/oauth`;
 
 export type Query = Record<string, string | number | boolean | undefined | readonly string[]>;
+
+/** A raw token (user or app token at connect time) or stored credentials (token + extras). */
+export type GraphToken = string | { accessToken: string; extra?: Record<string, string> | undefined };
+
+/** appsecret_proof for a token: HMAC-SHA256 keyed with the app secret, hex. */
+export const appSecretProof = (token: string, appSecret: string): string => createHmac('sha256', appSecret).update(token).digest('hex');
 export type Form = Record<string, string | undefined>;
 
 /** `{ success: true }` answers of deletes (older Graph versions answered a bare `true`). */
@@ -40,16 +47,26 @@ export class GraphClient {
     return `${this.base}/${path.replace(/^\//, '')}`;
   }
 
-  private auth(token: string) {
-    return { authorization: `Bearer ${token}` };
+  private headers(token: GraphToken) {
+    return { authorization: `Bearer ${typeof token === 'string' ? token : token.accessToken}` };
   }
 
-  get<T>(token: string, path: string, schema: z.ZodType<T>, query?: Query): Promise<T> {
-    return this.http.json({ method: 'GET', url: this.url(path), headers: this.auth(token), schema, ...(query ? { query } : {}) });
+  /**
+   * Apps with "Require App Secret" refuse calls without appsecret_proof (HMAC-SHA256 of the token
+   * with the app secret). Connectors have no secret at call time, so the proof is made at connect
+   * time and travels in `extra.appSecretProof`; it is useless without the token itself.
+   */
+  private proof(token: GraphToken): Query {
+    const proof = typeof token === 'string' ? undefined : token.extra?.appSecretProof;
+    return proof ? { appsecret_proof: proof } : {};
+  }
+
+  get<T>(token: GraphToken, path: string, schema: z.ZodType<T>, query?: Query): Promise<T> {
+    return this.http.json({ method: 'GET', url: this.url(path), headers: this.headers(token), schema, query: { ...query, ...this.proof(token) } });
   }
 
   /** A GET answering null for an object that does not exist (or is not visible to this token). */
-  async find<T>(token: string, path: string, schema: z.ZodType<T>, query?: Query): Promise<T | null> {
+  async find<T>(token: GraphToken, path: string, schema: z.ZodType<T>, query?: Query): Promise<T | null> {
     try {
       return await this.get(token, path, schema, query);
     } catch (e) {
@@ -62,11 +79,11 @@ export class GraphClient {
    * POST a form. A non-idempotent POST (the default: publishing) is sent once; if its answer
    * cannot be read, the post may exist all the same, so that is OutcomeUnknown, never retryable.
    */
-  async post<T>(token: string, path: string, schema: z.ZodType<T>, form: Form | FormData, opts: { idempotent?: boolean } = {}): Promise<T> {
+  async post<T>(token: GraphToken, path: string, schema: z.ZodType<T>, form: Form | FormData, opts: { idempotent?: boolean } = {}): Promise<T> {
     const idempotent = opts.idempotent ?? false;
     const body = form instanceof FormData ? { body: form } : { form };
     try {
-      return await this.http.json({ method: 'POST', url: this.url(path), headers: this.auth(token), schema, idempotent, ...body });
+      return await this.http.json({ method: 'POST', url: this.url(path), query: this.proof(token), headers: this.headers(token), schema, idempotent, ...body });
     } catch (e) {
       if (!idempotent && e instanceof InvalidResponse && e.status !== undefined && e.status >= 200 && e.status < 300) {
         throw new OutcomeUnknown(this.network, `${e.message}; the request may or may not have been applied`, { status: e.status, cause: e });
@@ -76,9 +93,9 @@ export class GraphClient {
   }
 
   /** DELETE; an object that is already gone counts as deleted. */
-  async delete(token: string, path: string): Promise<void> {
+  async delete(token: GraphToken, path: string): Promise<void> {
     try {
-      await this.http.json({ method: 'DELETE', url: this.url(path), headers: this.auth(token), schema: Success });
+      await this.http.json({ method: 'DELETE', url: this.url(path), query: this.proof(token), headers: this.headers(token), schema: Success });
     } catch (e) {
       if (!isGraphNotFound(e)) throw e;
     }

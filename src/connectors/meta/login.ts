@@ -10,7 +10,7 @@ import { z } from 'zod';
 import type { AuthorizationRequest, Credentials, OAuthApp } from '../connector.ts';
 import { ConnectorError, InvalidCredentials, PermissionDenied, Rejected } from '../errors.ts';
 import { buildAuthorizationUrl, randomState } from '../oauth.ts';
-import { FACEBOOK_DIALOG, type GraphClient, listOf } from './graph.ts';
+import { appSecretProof, FACEBOOK_DIALOG, type GraphClient, type GraphToken, listOf } from './graph.ts';
 
 const TokenAnswer = z.object({ access_token: z.string().min(1), token_type: z.string().optional(), expires_in: z.coerce.number().optional() });
 
@@ -70,7 +70,8 @@ export class FacebookLogin {
     const short = await this.token(app, { code, redirect_uri: app.redirectUri }, false);
     const long = await this.token(app, { grant_type: 'fb_exchange_token', fb_exchange_token: short.access_token }, true);
     const userToken = long.access_token;
-    const granted = await this.grantedScopes(userToken);
+    const user = { accessToken: userToken, extra: { appSecretProof: appSecretProof(userToken, app.clientSecret) } };
+    const granted = await this.grantedScopes(user);
     const missing = requiredScopes.filter((s) => !granted.includes(s));
     if (missing.length) {
       throw new PermissionDenied(this.graph.network, `Facebook Login did not grant ${missing.join(', ')}. Reconnect and allow every requested permission.`);
@@ -79,23 +80,23 @@ export class FacebookLogin {
       userToken,
       ...(long.expires_in ? { userTokenExpiresAt: new Date(this.now().getTime() + long.expires_in * 1000).toISOString() } : {}),
       scopes: granted,
-      pages: await this.pages(userToken, pageFields),
+      pages: await this.pages(user, pageFields),
     };
   }
 
   /** The Pages the user shared with the app, each with its Page token (GET /me/accounts). */
-  async pages(userToken: string, pageFields: string): Promise<PageAccountT[]> {
-    return (await this.graph.get(userToken, 'me/accounts', listOf(PageAccount), { fields: pageFields, limit: 100 })).data;
+  async pages(user: GraphToken, pageFields: string): Promise<PageAccountT[]> {
+    return (await this.graph.get(user, 'me/accounts', listOf(PageAccount), { fields: pageFields, limit: 100 })).data;
   }
 
   /**
    * One Page of an existing connection, by id, from the user token kept in `extra`: how a user
    * who manages several Pages picks another one without signing in again.
    */
-  async page(credentials: Credentials, pageFields: string, pageId: string): Promise<{ page: PageAccountT; pages: PageAccountT[]; userToken: string }> {
+  async page(app: OAuthApp, credentials: Credentials, pageFields: string, pageId: string): Promise<{ page: PageAccountT; pages: PageAccountT[]; userToken: string }> {
     const userToken = credentials.extra?.userAccessToken;
     if (!userToken) throw new PermissionDenied(this.graph.network, 'This connection keeps no Facebook user token; reconnect to choose another Page.');
-    const pages = await this.pages(userToken, pageFields);
+    const pages = await this.pages({ accessToken: userToken, extra: { appSecretProof: appSecretProof(userToken, app.clientSecret ?? '') } }, pageFields);
     const page = pages.find((p) => p.id === pageId);
     if (!page) throw new Rejected(this.graph.network, `the Page ${pageId} is not among the Pages shared with Chorus; reconnect and select it in the Facebook dialog.`);
     return { page, pages, userToken };
@@ -122,8 +123,8 @@ export class FacebookLogin {
     }
   }
 
-  async grantedScopes(userToken: string): Promise<string[]> {
-    const p = await this.graph.get(userToken, 'me/permissions', Permissions);
+  async grantedScopes(user: GraphToken): Promise<string[]> {
+    const p = await this.graph.get(user, 'me/permissions', Permissions);
     return p.data.filter((x) => x.status === 'granted').map((x) => x.permission);
   }
 
@@ -138,7 +139,7 @@ export class FacebookLogin {
    * wrong profile. Refuse at connect time unless the token is a valid PAGE token for this Page and
    * the user may create content on it.
    */
-  async assertPageToken(app: OAuthApp, page: PageAccountT): Promise<{ dataAccessExpiresAt?: string }> {
+  async assertPageToken(app: OAuthApp, page: PageAccountT): Promise<{ appSecretProof: string; dataAccessExpiresAt?: string }> {
     const network = this.graph.network;
     if (!page.access_token) throw new PermissionDenied(network, `Facebook gave no Page token for "${page.name}"; reconnect and select the Page.`);
     if (!(page.tasks ?? []).some((t) => t === 'CREATE_CONTENT' || t === 'MANAGE')) {
@@ -149,7 +150,10 @@ export class FacebookLogin {
     if (info.type !== 'PAGE' || (info.profile_id !== undefined && info.profile_id !== page.id)) {
       throw new PermissionDenied(network, `Facebook gave a ${info.type ?? 'unknown'} token where a Page token for "${page.name}" is needed; reconnect and select the Page.`);
     }
-    return info.data_access_expires_at ? { dataAccessExpiresAt: new Date(info.data_access_expires_at * 1000).toISOString() } : {};
+    return {
+      appSecretProof: appSecretProof(page.access_token, app.clientSecret ?? ''),
+      ...(info.data_access_expires_at ? { dataAccessExpiresAt: new Date(info.data_access_expires_at * 1000).toISOString() } : {}),
+    };
   }
 }
 

@@ -68,7 +68,7 @@ export function createThreadsConnector(ctx: ConnectorContext = {}): ThreadsConne
   const publisher = new ThreadsPublisher(graph, http.options.sleep);
 
   const getProfile = async (c: Credentials) => {
-    const u = await graph.get(c.accessToken, 'me', ThreadsUser, { fields: 'id,username,name,threads_profile_picture_url' });
+    const u = await graph.get(c, 'me', ThreadsUser, { fields: 'id,username,name,threads_profile_picture_url' });
     return {
       id: u.id,
       handle: u.username,
@@ -173,10 +173,10 @@ export function createThreadsConnector(ctx: ConnectorContext = {}): ThreadsConne
       return { posts };
     },
 
-    delete: (c, postId) => graph.delete(c.accessToken, postId),
+    delete: (c, postId) => graph.delete(c, postId),
 
     async getPost(c, postId) {
-      const m = await graph.find(c.accessToken, postId, ThreadsMedia, { fields: MEDIA_FIELDS });
+      const m = await graph.find(c, postId, ThreadsMedia, { fields: MEDIA_FIELDS });
       return m ? toRemote(m) : null;
     },
 
@@ -191,7 +191,7 @@ export function createThreadsConnector(ctx: ConnectorContext = {}): ThreadsConne
       for (const id of postIds) {
         let n: Record<string, number>;
         try {
-          n = insightNumbers(await graph.get(c.accessToken, `${id}/insights`, Insights, { metric: 'views,likes,replies,reposts,quotes,shares' }));
+          n = insightNumbers(await graph.get(c, `${id}/insights`, Insights, { metric: 'views,likes,replies,reposts,quotes,shares' }));
         } catch (e) {
           if (e instanceof Rejected) continue; // deleted, or not ours
           throw e;
@@ -210,7 +210,7 @@ export function createThreadsConnector(ctx: ConnectorContext = {}): ThreadsConne
     },
 
     async fetchProfileMetrics(c) {
-      const n = insightNumbers(await graph.get(c.accessToken, `${c.accountId}/threads_insights`, Insights, { metric: 'followers_count' }));
+      const n = insightNumbers(await graph.get(c, `${c.accountId}/threads_insights`, Insights, { metric: 'followers_count' }));
       return n.followers_count !== undefined ? { followers: n.followers_count } : {};
     },
 
@@ -219,13 +219,13 @@ export function createThreadsConnector(ctx: ConnectorContext = {}): ThreadsConne
       const myHandle = c.extra?.username ?? (await getProfile(c)).handle;
       const items: ConversationItem[] = [];
       // Replies at every depth under our ten newest posts (GET /{media-id}/conversation).
-      const own = await graph.get(c.accessToken, `${c.accountId}/threads`, MediaList, { fields: 'id,timestamp', limit: 10 });
+      const own = await graph.get(c, `${c.accountId}/threads`, MediaList, { fields: 'id,timestamp', limit: 10 });
       for (const post of own.data) {
-        const conv = await graph.get(c.accessToken, `${post.id}/conversation`, MediaList, { fields: REPLY_FIELDS, reverse: 'false', limit: Math.min(opts.limit ?? 50, 100) });
+        const conv = await graph.get(c, `${post.id}/conversation`, MediaList, { fields: REPLY_FIELDS, reverse: 'false', limit: Math.min(opts.limit ?? 50, 100) });
         for (const r of conv.data) if (r.username !== myHandle) items.push(item(r, 'reply'));
       }
       try {
-        const mentions = await graph.get(c.accessToken, `${c.accountId}/mentions`, MediaList, { fields: REPLY_FIELDS, limit: 25 });
+        const mentions = await graph.get(c, `${c.accountId}/mentions`, MediaList, { fields: REPLY_FIELDS, limit: 25 });
         for (const m of mentions.data) if (m.username !== myHandle) items.push(item(m, 'mention'));
       } catch (e) {
         // Mentions need threads_manage_mentions; an account connected without it still gets replies.
@@ -244,8 +244,8 @@ export function createThreadsConnector(ctx: ConnectorContext = {}): ThreadsConne
     async findRecentPosts(c, { since, limit }) {
       const from = Date.parse(since);
       const query = { fields: MEDIA_FIELDS, since: Math.floor(from / 1000), limit: Math.min(limit ?? 25, 100) };
-      const posts = await graph.get(c.accessToken, `${c.accountId}/threads`, MediaList, query);
-      const replies = await graph.get(c.accessToken, `${c.accountId}/replies`, MediaList, query);
+      const posts = await graph.get(c, `${c.accountId}/threads`, MediaList, query);
+      const replies = await graph.get(c, `${c.accountId}/replies`, MediaList, query);
       return [...posts.data, ...replies.data]
         .filter((m) => Date.parse(m.timestamp) >= from)
         .map(toRemote)
@@ -254,7 +254,7 @@ export function createThreadsConnector(ctx: ConnectorContext = {}): ThreadsConne
 
     /** GET /keyword_search: public posts once the app has threads_keyword_search approved. */
     async search(c, { q, cursor, limit }) {
-      const page = await graph.get(c.accessToken, 'keyword_search', MediaList, {
+      const page = await graph.get(c, 'keyword_search', MediaList, {
         q,
         search_type: 'RECENT',
         fields: 'id,text,media_type,permalink,timestamp,username,is_reply,replied_to,root_post',

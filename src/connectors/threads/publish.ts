@@ -49,7 +49,7 @@ export class ThreadsPublisher {
       network: NETWORK,
       containerId,
       read: async () => {
-        const s = await this.graph.get(c.accessToken, containerId, Container, { fields: 'id,status,error_message' });
+        const s = await this.graph.get(c, containerId, Container, { fields: 'id,status,error_message' });
         return { status: s.status, ...(s.error_message ? { detail: s.error_message } : {}) };
       },
       sleep: this.sleep,
@@ -58,7 +58,7 @@ export class ThreadsPublisher {
     if (state === 'PUBLISHED') {
       throw new Rejected(NETWORK, `container ${containerId} was already published; look for the post on the profile instead of publishing it again.`);
     }
-    const post = await publishOnce(NETWORK, containerId, () => this.graph.post(c.accessToken, `${c.accountId}/threads_publish`, Created, { creation_id: containerId }));
+    const post = await publishOnce(NETWORK, containerId, () => this.graph.post(c, `${c.accountId}/threads_publish`, Created, { creation_id: containerId }));
     return { id: post.id, ...(await this.permalink(c, post.id)) };
   }
 
@@ -81,13 +81,13 @@ export class ThreadsPublisher {
   }
 
   private async create(c: Credentials, form: Form): Promise<string> {
-    return (await this.graph.post(c.accessToken, `${c.accountId}/threads`, Created, form, { idempotent: true })).id;
+    return (await this.graph.post(c, `${c.accountId}/threads`, Created, form, { idempotent: true })).id;
   }
 
   /** The post exists whatever happens here: a failed permalink read must not fail the publish. */
   private async permalink(c: Credentials, id: string): Promise<{ url?: string }> {
     try {
-      const m = await this.graph.get(c.accessToken, id, ThreadsMedia.pick({ id: true, permalink: true }), { fields: 'id,permalink' });
+      const m = await this.graph.get(c, id, ThreadsMedia.pick({ id: true, permalink: true }), { fields: 'id,permalink' });
       return m.permalink ? { url: m.permalink } : {};
     } catch {
       return {};

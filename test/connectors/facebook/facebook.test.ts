@@ -2,6 +2,7 @@
  * Facebook Pages connector against recorded Graph API v26.0 exchanges: what Chorus sends (URL,
  * method, token, form) and how it reads the answers, errors included.
  */
+import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { Credentials } from '../../../src/connectors/connector.ts';
 import {
@@ -69,6 +70,11 @@ describe('Facebook connect flow', () => {
     expect(debug!.url.searchParams.get('input_token')).toBe('EAAPageToken101');
     expect(debug!.headers.authorization).toBe('Bearer 998877|app-secret');
 
+    // appsecret_proof (for apps that require it): HMAC-SHA256 of the token, keyed with the secret.
+    const proof = (token: string) => createHmac('sha256', 'app-secret').update(token).digest('hex');
+    expect(perms!.url.searchParams.get('appsecret_proof')).toBe(proof('EAAlongUserToken'));
+    expect(accounts!.url.searchParams.get('appsecret_proof')).toBe(proof('EAAlongUserToken'));
+    expect(credentials.extra!.appSecretProof).toBe(proof('EAAPageToken101'));
     expect(credentials).toMatchObject({ network: 'facebook', accountId: '101', accessToken: 'EAAPageToken101' });
     expect(credentials.expiresAt).toBeUndefined(); // Page tokens from long-lived user tokens do not expire
     expect(credentials.extra).toMatchObject({ tokenType: 'PAGE', userAccessToken: 'EAAlongUserToken', pageTasks: expect.stringContaining('CREATE_CONTENT') });
@@ -142,6 +148,17 @@ describe('Facebook publishing', () => {
     expect(req.headers.authorization).toBe('Bearer EAAPageToken101');
     expect(req.headers['content-type']).toBe('application/x-www-form-urlencoded');
     expect(Object.fromEntries(req.form())).toEqual({ message: 'Fresh roast today', link: 'https://chorus.example/roast' });
+  });
+
+  it('sends the stored appsecret_proof with every call made with the Page token', async () => {
+    const { fake, fb } = setup();
+    fake.reply(rec('feed_created')).reply(rec('post')).reply(rec('deleted'));
+    const withProof: Credentials = { ...page, extra: { appSecretProof: 'f00d' } };
+    await fb.publish(withProof, { text: 'x', idempotencyKey: 'k' });
+    await fb.getPost(withProof, '101_9001');
+    await fb.delete(withProof, '101_9001');
+    for (const req of fake.sent) expect(req.url.searchParams.get('appsecret_proof')).toBe('f00d');
+    expect(fake.sent[0]!.form().get('appsecret_proof')).toBeNull(); // in the query, not the post body
   });
 
   it('posts one photo by URL with alt text, keeping the link in the caption', async () => {

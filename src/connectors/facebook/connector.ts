@@ -81,21 +81,21 @@ export function createFacebookConnector(ctx: ConnectorContext = {}): FacebookCon
   const getProfile = async (c: Credentials) => profileOf(await graph.get(c, c.accountId, Page, { fields: 'id,name,username,link,picture{url}' }));
 
   /** Credentials acting as one Page; the user token behind it stays in `extra`. */
-  const connectPage = async (app: OAuthApp, page: PageAccountT, login_: { userToken: string; userTokenExpiresAt?: string | undefined; scopes?: string[] | undefined; pages?: PageAccountT[] }): Promise<ConnectResult> => {
+  const connectPage = async (app: OAuthApp, page: PageAccountT, grant: { userToken: string; userTokenExpiresAt?: string | undefined; scopes?: string[] | undefined; pages?: PageAccountT[] }): Promise<ConnectResult> => {
     const checked = await login.assertPageToken(app, page);
     const credentials: Credentials = {
       network: 'facebook',
       accountId: page.id,
       accessToken: page.access_token!,
-      ...(login_.scopes ? { scopes: login_.scopes } : {}),
+      ...(grant.scopes ? { scopes: grant.scopes } : {}),
       extra: {
         tokenType: 'PAGE',
         appSecretProof: checked.appSecretProof,
-        userAccessToken: login_.userToken,
-        ...(login_.userTokenExpiresAt ? { userAccessTokenExpiresAt: login_.userTokenExpiresAt } : {}),
+        userAccessToken: grant.userToken,
+        ...(grant.userTokenExpiresAt ? { userAccessTokenExpiresAt: grant.userTokenExpiresAt } : {}),
         ...(checked.dataAccessExpiresAt ? { dataAccessExpiresAt: checked.dataAccessExpiresAt } : {}),
         pageTasks: (page.tasks ?? []).join(','),
-        ...(login_.pages ? { otherPages: otherPagesJson(login_.pages, page.id) } : {}),
+        ...(grant.pages ? { otherPages: otherPagesJson(grant.pages, page.id) } : {}),
       },
     };
     return { credentials, profile: profileOf(page) };

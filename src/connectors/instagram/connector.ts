@@ -78,7 +78,7 @@ export function createInstagramConnector(ctx: ConnectorContext = {}): InstagramC
   };
 
   /** Credentials for the Instagram account linked to `page`, acting with the checked Page token. */
-  const connectAccount = async (app: OAuthApp, page: PageAccountT, login_: { userToken: string; userTokenExpiresAt?: string | undefined; scopes?: string[] | undefined; linked: PageAccountT[] }): Promise<ConnectResult> => {
+  const connectAccount = async (app: OAuthApp, page: PageAccountT, grant: { userToken: string; userTokenExpiresAt?: string | undefined; scopes?: string[] | undefined; linked: PageAccountT[] }): Promise<ConnectResult> => {
     const ig = page.instagram_business_account;
     if (!ig) throw new Rejected(NETWORK, `the Page "${page.name}" has no Instagram professional account linked.`);
     const checked = await login.assertPageToken(app, page);
@@ -86,15 +86,15 @@ export function createInstagramConnector(ctx: ConnectorContext = {}): InstagramC
       network: 'instagram',
       accountId: ig.id,
       accessToken: page.access_token!,
-      ...(login_.scopes ? { scopes: login_.scopes } : {}),
+      ...(grant.scopes ? { scopes: grant.scopes } : {}),
       extra: {
         tokenType: 'PAGE',
         appSecretProof: checked.appSecretProof,
         pageId: page.id,
-        userAccessToken: login_.userToken,
-        ...(login_.userTokenExpiresAt ? { userAccessTokenExpiresAt: login_.userTokenExpiresAt } : {}),
+        userAccessToken: grant.userToken,
+        ...(grant.userTokenExpiresAt ? { userAccessTokenExpiresAt: grant.userTokenExpiresAt } : {}),
         ...(checked.dataAccessExpiresAt ? { dataAccessExpiresAt: checked.dataAccessExpiresAt } : {}),
-        otherPages: otherPagesJson(login_.linked, page.id),
+        otherPages: otherPagesJson(grant.linked, page.id),
       },
     };
     return { credentials, profile: await getProfile(credentials) };

@@ -147,6 +147,9 @@ export class FacebookLogin {
     }
     const info = await this.debugToken(app, page.access_token);
     if (!info.is_valid) throw new PermissionDenied(network, `The Page token for "${page.name}" is not valid; reconnect.`);
+    if (info.app_id !== undefined && info.app_id !== app.clientId) {
+      throw new PermissionDenied(network, `The Page token for "${page.name}" was issued to another app (${info.app_id}); check the Meta app id in settings and reconnect.`);
+    }
     if (info.type !== 'PAGE' || (info.profile_id !== undefined && info.profile_id !== page.id)) {
       throw new PermissionDenied(network, `Facebook gave a ${info.type ?? 'unknown'} token where a Page token for "${page.name}" is needed; reconnect and select the Page.`);
     }

@@ -92,6 +92,15 @@ describe('Facebook connect flow', () => {
     expect(err.message).toMatch(/USER token where a Page token/);
   });
 
+  it('refuses a Page token issued to another app', async () => {
+    const { fake, fb } = setup();
+    const other = rec('debug_token_page');
+    (other.body as { data: { app_id: string } }).data.app_id = '111111';
+    fake.reply(rec('token_short')).reply(rec('token_long')).reply(rec('permissions')).reply(rec('accounts')).reply(other);
+    if (fb.auth.kind !== 'oauth2') throw new Error('oauth2 expected');
+    await expect(fb.auth.completeAuthorization(app, { code: 'c', codeVerifier: 'v' })).rejects.toThrow(/issued to another app \(111111\)/);
+  });
+
   it('refuses Pages the user cannot create content on, Logins without Pages, and declined permissions', async () => {
     for (const [accounts, perms, pattern] of [
       ['accounts_analyst_only', 'permissions', /cannot create content on the Page "Chorus Bakery"/],

@@ -34,6 +34,9 @@ const envSchema = z.object({
   PUBLISH_LEASE_SECONDS: z.coerce.number().int().min(1).default(300),
   /** Behind a reverse proxy: true, or the number of proxies to trust for the client address. */
   TRUST_PROXY: z.union([booleanFromEnv, z.coerce.number().int().min(1)]).default(false),
+  /** Largest image and video a media upload may be, in bytes. */
+  MEDIA_MAX_IMAGE_BYTES: z.coerce.number().int().min(1024).default(20 * 1024 * 1024),
+  MEDIA_MAX_VIDEO_BYTES: z.coerce.number().int().min(1024).default(512 * 1024 * 1024),
 });
 
 export type Config = {
@@ -52,6 +55,8 @@ export type Config = {
   publishLeaseSeconds: number;
   smtpUrl: string | undefined;
   mailFrom: string;
+  mediaMaxImageBytes: number;
+  mediaMaxVideoBytes: number;
 };
 
 export class ConfigError extends Error {}
@@ -80,6 +85,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     jobPollSeconds: e.JOB_POLL_SECONDS,
     trustProxy: e.TRUST_PROXY,
     publishLeaseSeconds: e.PUBLISH_LEASE_SECONDS,
+    mediaMaxImageBytes: e.MEDIA_MAX_IMAGE_BYTES,
+    mediaMaxVideoBytes: e.MEDIA_MAX_VIDEO_BYTES,
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM,
     ...overrides,

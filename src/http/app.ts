@@ -18,6 +18,7 @@ import { auditRoutes } from '../workspaces/audit-routes.ts';
 import { profileRoutes } from '../profiles/routes.ts';
 import { publishingRoutes } from '../publishing/routes.ts';
 import { linkRoutes, registerRedirect } from '../links/routes.ts';
+import { mediaRoutes } from '../media/routes.ts';
 import { notificationRoutes } from '../notifications/routes.ts';
 
 
@@ -68,7 +69,7 @@ export async function buildApp(chorus: Chorus): Promise<FastifyInstance> {
   });
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
-    if (request.url.startsWith('/api/')) reply.header('cache-control', 'no-store');
+    if (request.url.startsWith('/api/') && !reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
   });
 
   await app.register(cookie);
@@ -101,6 +102,7 @@ export async function buildApp(chorus: Chorus): Promise<FastifyInstance> {
       await profileRoutes(typed, chorus);
       await publishingRoutes(typed, chorus);
       await linkRoutes(typed, chorus);
+      await mediaRoutes(typed, chorus);
       await notificationRoutes(typed, chorus);
     },
     { prefix: '/api/v1' },

@@ -37,6 +37,8 @@ export interface LocalAtprotoNetwork {
   close(): Promise<void>;
 }
 
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
+
 export const POSTGRES_URL = process.env.DB_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 export async function startAtprotoNetwork(label: string): Promise<LocalAtprotoNetwork> {
@@ -69,12 +71,18 @@ export async function startAtprotoNetwork(label: string): Promise<LocalAtprotoNe
     },
     processAll: () => network.processAll(),
     async close() {
-      await network.close();
-      // Leave the shared PostgreSQL as we found it.
+      // dev-env's close occasionally never settles (about one run in ten here): bound it, so a
+      // test file's afterAll cannot hang; the processes end with the test worker anyway.
+      const closed = await Promise.race([network.close().then(() => true), sleep(20_000).then(() => false)]);
+      if (!closed) console.warn(`atproto-network: close() did not finish in 20 s (${schema})`);
+      // Leave the shared PostgreSQL as we found it, without waiting on locks a straggler holds.
       const client = new pg.Client({ connectionString: POSTGRES_URL });
       await client.connect();
       try {
+        await client.query(`SET lock_timeout = '5s'`);
         for (const s of [schema, `appview_${schema}`, `ozone_${schema}`]) await client.query(`DROP SCHEMA IF EXISTS "${s}" CASCADE`);
+      } catch (e) {
+        console.warn(`atproto-network: could not drop the test schemas (${(e as Error).message})`);
       } finally {
         await client.end();
       }

@@ -42,6 +42,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  htmlServer?.closeAllConnections();
   await new Promise((resolve) => htmlServer?.close(resolve));
   await net?.close();
 });

@@ -33,6 +33,8 @@ export interface HttpOptions {
   random: () => number;
   now: () => Date;
   userAgent: string;
+  /** Told about every retry (for logs and metrics); never about request bodies or tokens. */
+  onRetry?: (event: { network: string; method: Method; url: string; attempt: number; delayMs: number; error: ConnectorError }) => void;
 }
 
 export const defaultHttpOptions = (): HttpOptions => ({
@@ -117,6 +119,8 @@ export class HttpClient {
       } catch (error) {
         const wait = attempt < maxAttempts ? this.retryDelay(error, attempt) : undefined;
         if (wait === undefined) throw error;
+        const url = new URL(spec.url);
+        this.options.onRetry?.({ network: this.network, method: spec.method, url: `${url.origin}${url.pathname}`, attempt, delayMs: wait, error: error as ConnectorError });
         await this.options.sleep(wait);
       }
     }

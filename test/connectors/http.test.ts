@@ -38,9 +38,13 @@ describe('HttpClient', () => {
       .reply({ status: 502, body: '<html>bad gateway</html>' })
       .reply(networkError('ECONNRESET'))
       .reply({ status: 200, body: { id: 'ok' } });
-    const { http, slept } = client(fake);
-    await expect(http.json({ method: 'GET', url: 'https://api.test/x', schema: Thing })).resolves.toEqual({ id: 'ok' });
+    const opts = fake.options(NOW);
+    const events: unknown[] = [];
+    const http = new HttpClient('testnet', { ...opts, onRetry: (e) => events.push([e.attempt, e.delayMs, e.url, e.error.code]) });
+    const slept = opts.slept;
+    await expect(http.json({ method: 'GET', url: 'https://api.test/x?token=secret', schema: Thing })).resolves.toEqual({ id: 'ok' });
     expect(fake.sent).toHaveLength(3);
+    expect(events).toEqual([[1, 375, 'https://api.test/x', 'transient'], [2, 750, 'https://api.test/x', 'transient']]);
     // base 500 ms: attempt 1 -> 500 * (0.5 + 0.5 * 0.5), attempt 2 -> 1000 * 0.75
     expect(slept).toEqual([375, 750]);
   });

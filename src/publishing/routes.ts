@@ -13,6 +13,10 @@ import { rescheduleVariant, resolveAttention, resolveAttentionInput, schedulePos
 import { campaignInput, createCampaign, deleteCampaign, listCampaigns, updateCampaign, updateCampaignInput } from './campaigns.ts';
 import { whenInput } from './time.ts';
 import { addNote, listNotes, noteInput } from './notes.ts';
+import { listSlots, queuePost, setSlots, slotsInput } from './queue.ts';
+import { importCsv, importInput } from './csv-import.ts';
+import { AppError } from '../core/errors.ts';
+import { findProfile } from '../profiles/service.ts';
 
 const postParams = workspaceParams.extend({ postId: z.uuid() });
 const variantParams = workspaceParams.extend({ variantId: z.uuid() });
@@ -91,6 +95,49 @@ export async function publishingRoutes(app: ApiApp, chorus: Chorus) {
     async (request) => {
       const { workspace, actor } = workspaceAuthOf(request);
       return schedulePost(chorus, actor, workspace.id, request.params.postId, request.body);
+    },
+  );
+
+  app.post(
+    '/workspaces/:workspaceId/posts/import',
+    {
+      config: { access: 'posts.schedule' },
+      schema: { tags, summary: 'Bulk-schedule from CSV (profile, text, when, campaign, tags); every row checked first', params: workspaceParams, body: importInput },
+    },
+    async (request) => {
+      const { workspace, actor } = workspaceAuthOf(request);
+      const report = await importCsv(chorus, actor, workspace.id, request.body);
+      if (report.refused) {
+        throw new AppError(422, 'csv_rows_invalid', `${report.invalid} row(s) have problems; nothing was imported. Fix them, or import only the valid rows.`, { report });
+      }
+      return report;
+    },
+  );
+
+  app.post(
+    '/workspaces/:workspaceId/posts/:postId/queue',
+    {
+      config: { access: 'posts.schedule' },
+      schema: { tags, summary: "Add to queue: each variant takes its profile's next free posting slot", params: postParams, body: z.object({ variantIds: z.array(z.uuid()).min(1).optional() }) },
+    },
+    async (request) => {
+      const { workspace, actor } = workspaceAuthOf(request);
+      return queuePost(chorus, actor, workspace.id, request.params.postId, request.body.variantIds);
+    },
+  );
+
+  const profileParams = workspaceParams.extend({ profileId: z.uuid() });
+  app.get('/workspaces/:workspaceId/profiles/:profileId/slots', { config: { access: 'posts.read' }, schema: { tags, summary: "A profile's weekly posting slots", params: profileParams } }, async (request) => {
+    const { workspace } = workspaceAuthOf(request);
+    await findProfile(db, workspace.id, request.params.profileId);
+    return { slots: await listSlots(db, request.params.profileId) };
+  });
+  app.put(
+    '/workspaces/:workspaceId/profiles/:profileId/slots',
+    { config: { access: 'posts.schedule' }, schema: { tags, summary: "Replace a profile's weekly posting slots (workspace time zone)", params: profileParams, body: slotsInput } },
+    async (request) => {
+      const { workspace, actor } = workspaceAuthOf(request);
+      return { slots: await setSlots(chorus, actor, workspace.id, request.params.profileId, request.body) };
     },
   );
 

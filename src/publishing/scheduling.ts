@@ -42,43 +42,58 @@ export async function schedulePost(chorus: Chorus, actor: Actor, workspaceId: st
     const [workspace] = await tx.select().from(workspaces).where(eq(workspaces.id, workspaceId));
     const at = input.when ? resolveWhen(input.when, workspace!.timezone) : now();
     if (at < addSeconds(now(), -PAST_TOLERANCE_SECONDS)) throw invalid('when', 'That time has passed. Pick a time in the future, or publish now.');
-    const [post] = await tx.select().from(posts).where(and(eq(posts.id, postId), eq(posts.workspaceId, workspaceId))).for('update');
-    if (!post) throw notFound('post');
-    const rows = await tx
-      .select({ variant: postVariants, network: socialProfiles.network, profileStatus: socialProfiles.status, handle: socialProfiles.handle })
-      .from(postVariants)
-      .innerJoin(socialProfiles, eq(socialProfiles.id, postVariants.profileId))
-      .where(and(eq(postVariants.postId, postId), input.variantIds ? inArray(postVariants.id, input.variantIds) : sql`true`))
-      .for('update', { of: postVariants });
-    if (input.variantIds && rows.length !== input.variantIds.length) throw invalid('variantIds', 'Some of those variants are not part of this post.');
-    const targets = rows.filter((r) => SCHEDULABLE.includes(r.variant.status));
-    if (targets.length === 0) throw conflict('nothing_to_schedule', 'Nothing left to schedule: this post is published or publishing.');
-    const problems = targets.flatMap((r) =>
-      problemsFor(chorus, r.network, r.variant.text ?? post.text).map((p) => ({ variantId: r.variant.id, network: r.network, handle: r.handle, ...p })),
-    );
-    for (const r of targets.filter((r) => r.profileStatus === 'needs_reconnect')) {
-      problems.push({ variantId: r.variant.id, network: r.network, handle: r.handle, post: 0, field: 'text', code: 'not_supported', message: `${r.handle} must be reconnected before it can publish.` });
-    }
-    if (problems.length) {
-      throw new AppError(422, 'post_invalid', problems.map((p) => `${p.handle}: ${p.message}`).join(' '), { problems });
-    }
-    for (const { variant } of targets) {
-      const [updated] = await tx
-        .update(postVariants)
-        .set({ status: 'scheduled', scheduledAt: at, version: sql`${postVariants.version} + 1`, lastError: null, updatedAt: now() })
-        .where(eq(postVariants.id, variant.id))
-        .returning();
-      await enqueuePublish(chorus, tx, updated!);
-    }
-    await recordAudit(tx, actor, {
-      workspaceId,
-      action: input.when ? 'post.scheduled' : 'post.publish_requested',
-      targetType: 'post',
-      targetId: postId,
-      after: { at: at.toISOString(), variants: targets.map((r) => ({ id: r.variant.id, profile: r.handle, text: r.variant.text ?? post.text })) },
-    });
+    await scheduleVariants(chorus, tx, actor, workspaceId, postId, input.variantIds, async () => at, input.when ? 'post.scheduled' : 'post.publish_requested');
   });
   return loadPost(chorus.db, chorus, workspaceId, postId);
+}
+
+/**
+ * The one way variants become scheduled: locks the post and its variants, checks every target
+ * against its network's rules and its profile's health, then sets each one's time (`timeFor`
+ * may give each profile its own, as the queue does) and queues its publish job.
+ */
+export async function scheduleVariants(
+  chorus: Chorus,
+  tx: Tx,
+  actor: Actor,
+  workspaceId: string,
+  postId: string,
+  variantIds: string[] | undefined,
+  timeFor: (variant: { id: string; profileId: string }) => Promise<Date>,
+  action: string,
+) {
+  const [post] = await tx.select().from(posts).where(and(eq(posts.id, postId), eq(posts.workspaceId, workspaceId))).for('update');
+  if (!post) throw notFound('post');
+  const rows = await tx
+    .select({ variant: postVariants, network: socialProfiles.network, profileStatus: socialProfiles.status, handle: socialProfiles.handle })
+    .from(postVariants)
+    .innerJoin(socialProfiles, eq(socialProfiles.id, postVariants.profileId))
+    .where(and(eq(postVariants.postId, postId), variantIds ? inArray(postVariants.id, variantIds) : sql`true`))
+    .for('update', { of: postVariants });
+  if (variantIds && rows.length !== variantIds.length) throw invalid('variantIds', 'Some of those variants are not part of this post.');
+  const targets = rows.filter((r) => SCHEDULABLE.includes(r.variant.status));
+  if (targets.length === 0) throw conflict('nothing_to_schedule', 'Nothing left to schedule: this post is published or publishing.');
+  const problems = targets.flatMap((r) =>
+    problemsFor(chorus, r.network, r.variant.text ?? post.text).map((p) => ({ variantId: r.variant.id, network: r.network, handle: r.handle, ...p })),
+  );
+  for (const r of targets.filter((r) => r.profileStatus === 'needs_reconnect')) {
+    problems.push({ variantId: r.variant.id, network: r.network, handle: r.handle, post: 0, field: 'text', code: 'not_supported', message: `${r.handle} must be reconnected before it can publish.` });
+  }
+  if (problems.length) {
+    throw new AppError(422, 'post_invalid', problems.map((p) => `${p.handle}: ${p.message}`).join(' '), { problems });
+  }
+  const scheduled: { id: string; profile: string; at: string; text: string }[] = [];
+  for (const { variant, handle } of targets) {
+    const at = await timeFor(variant);
+    const [updated] = await tx
+      .update(postVariants)
+      .set({ status: 'scheduled', scheduledAt: at, version: sql`${postVariants.version} + 1`, lastError: null, updatedAt: now() })
+      .where(eq(postVariants.id, variant.id))
+      .returning();
+    await enqueuePublish(chorus, tx, updated!);
+    scheduled.push({ id: variant.id, profile: handle, at: at.toISOString(), text: variant.text ?? post.text });
+  }
+  await recordAudit(tx, actor, { workspaceId, action, targetType: 'post', targetId: postId, after: { variants: scheduled } });
 }
 
 /** Takes scheduled variants back to drafts; their queued jobs find them changed and do nothing. */

@@ -1,4 +1,4 @@
-import { bigserial, date, index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigserial, date, index, integer, pgTable, primaryKey, smallint, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { users } from '../auth/schema.ts';
 import { workspaces } from '../workspaces/schema.ts';
 import { socialProfiles } from '../profiles/schema.ts';
@@ -102,4 +102,20 @@ export const postNotes = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index('post_notes_post_idx').on(t.postId, t.createdAt)],
+);
+
+/**
+ * A profile's weekly posting times ("Mondays 09:00"), in the workspace's time zone. "Add to
+ * queue" puts a post in the next slot no other post of that profile takes.
+ */
+export const postingSlots = pgTable(
+  'posting_slots',
+  {
+    profileId: uuid('profile_id').notNull().references(() => socialProfiles.id, { onDelete: 'cascade' }),
+    /** ISO weekday: 1 = Monday … 7 = Sunday. */
+    weekday: smallint('weekday').notNull(),
+    /** HH:mm, wall-clock time. */
+    time: text('time').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.profileId, t.weekday, t.time] })],
 );

@@ -119,6 +119,20 @@ describe('publishing in the web app', () => {
     await page.keyboard.press('Escape');
     await form.waitFor({ state: 'hidden' });
 
+    // Back from a network's consent page with a refusal: the workspace's profiles page says so.
+    await page.goto(`${url}/settings/profiles?error=access_denied&message=${encodeURIComponent('You did not approve Chorus.')}`);
+    await page.getByRole('alert').filter({ hasText: 'You did not approve Chorus.' }).waitFor();
+    await page.waitForURL(`${url}/w/${workspaceId}/settings/profiles`);
+
+    // Organisation owners enter OAuth apps; the secret is never shown again.
+    const xApp = page.getByRole('form', { name: 'X app' });
+    await xApp.getByLabel('Client id').fill('x-client-id');
+    await xApp.getByLabel('Client secret').fill('x-client-secret');
+    await xApp.getByRole('button', { name: 'Save X app' }).click();
+    await xApp.getByText('Configured').waitFor();
+    expect(await xApp.getByLabel('Client secret').inputValue()).toBe('');
+    expect(await xApp.getByLabel('Client secret').getAttribute('placeholder')).toContain('stored');
+
     await connectBluesky(page, alice);
     await connectBluesky(page, bob);
     await shot(page, 'profiles');
@@ -247,6 +261,22 @@ describe('publishing in the web app', () => {
     await page.getByRole('link', { name: bobText }).click();
     await page.getByLabel(`Text for @${bob.handle}`).waitFor();
     expect(await page.getByLabel(`Text for @${bob.handle}`).inputValue()).toBe(bobText);
+
+    // Publish now: the calendar follows it until it is out, and the post opens read-only with its link.
+    await page.getByRole('link', { name: 'New post' }).click();
+    await page.getByRole('button', { name: `@${alice.handle}` }).click();
+    const now = `Published from the Chorus browser test ${Date.now()}`;
+    await page.getByLabel('Text', { exact: true }).fill(now);
+    await page.getByRole('button', { name: 'Publish now' }).click();
+    await page.waitForURL(/\/publish\/calendar$/);
+    await page.getByRole('button', { name: 'List', exact: true }).click();
+    const published = page.locator('.cal-list__item').filter({ hasText: now });
+    await published.getByText('Published', { exact: true }).waitFor({ timeout: 30_000 });
+    await published.getByRole('link', { name: now }).click();
+    await page.getByText('This post has gone out', { exact: false }).waitFor();
+    const remote = await page.getByRole('link', { name: 'View on Bluesky' }).getAttribute('href');
+    expect(remote).toMatch(/^https:\/\/bsky\.app\/profile\/.+\/post\/.+/);
+    await shot(page, 'published');
 
     // The same pages on a phone.
     const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, storageState: await context.storageState() });

@@ -1,4 +1,4 @@
-import { useMemo, useState, type DragEvent } from 'react';
+import { useMemo, useState, type CSSProperties, type DragEvent } from 'react';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useSearchParams } from 'react-router-dom';
 import { DateTime } from 'luxon';
@@ -71,7 +71,13 @@ export function Calendar() {
   const from = range.start.toUTC().toISO()!;
   const to = range.end.toUTC().toISO()!;
   const key = calendarQueryKey(workspace.id, from, to, filters);
-  const items = useQuery({ queryKey: key, queryFn: () => fetchCalendar(workspace.id, from, to, filters), placeholderData: keepPreviousData });
+  const items = useQuery({
+    queryKey: key,
+    queryFn: () => fetchCalendar(workspace.id, from, to, filters),
+    placeholderData: keepPreviousData,
+    // While something is going out, follow it until it is published or failed.
+    refetchInterval: (q) => (q.state.data?.some((i) => i.status === 'publishing' || (i.status === 'scheduled' && new Date(i.scheduledAt!).getTime() < Date.now() + 60_000)) ? 3000 : false),
+  });
   const profiles = useProfiles(workspace.id);
   const campaigns = useCampaigns(workspace.id);
   const client = useQueryClient();
@@ -214,12 +220,10 @@ export function Calendar() {
       {items.isError && <FormError error={items.error} />}
       {items.isPending && <Loading />}
       {items.data && view === 'month' && (
-        <div className="cal-month" role="grid" aria-label={title}>
-          <div className="cal-month__head" role="row">
+        <section className="cal-month" aria-label={`Month of ${title}`}>
+          <div className="cal-month__head" aria-hidden="true">
             {WEEKDAYS.map((d) => (
-              <span key={d} role="columnheader">
-                {d}
-              </span>
+              <span key={d}>{d}</span>
             ))}
           </div>
           <div className="cal-month__body">
@@ -229,7 +233,7 @@ export function Calendar() {
               return (
                 <div
                   key={day}
-                  role="gridcell"
+                  role="group"
                   data-day={day}
                   aria-label={d.toFormat('cccc d LLLL')}
                   className={`cal-day${d.month !== anchor.month ? ' cal-day--outside' : ''}${day === todayDate.toISODate() ? ' cal-day--today' : ''}${d < todayDate ? ' cal-day--past' : ''}`}
@@ -241,17 +245,17 @@ export function Calendar() {
               );
             })}
           </div>
-        </div>
+        </section>
       )}
       {items.data && view === 'week' && (
-        <div className="cal-week" role="grid" aria-label={title}>
+        <section className="cal-week" aria-label={`Week of ${title}`}>
           {days.map((d) => {
             const day = d.toISODate()!;
             const list = byDay.get(day) ?? [];
             return (
               <div
                 key={day}
-                role="gridcell"
+                role="group"
                 data-day={day}
                 aria-label={d.toFormat('cccc d LLLL')}
                 className={`cal-day cal-day--week${day === todayDate.toISODate() ? ' cal-day--today' : ''}${d < todayDate ? ' cal-day--past' : ''}`}
@@ -264,7 +268,7 @@ export function Calendar() {
               </div>
             );
           })}
-        </div>
+        </section>
       )}
       {items.data && view === 'list' && <CalendarList byDay={byDay} zone={zone} onMove={setMoving} maySchedule={maySchedule} />}
       <p className="muted small">
@@ -283,7 +287,7 @@ function CalendarChip({ item, zone, long, draggable, onMove }: { item: CalendarI
   return (
     <li
       className={`cal-item cal-item--${item.status}${long ? ' cal-item--long' : ''}`}
-      style={{ borderLeftColor: color }}
+      style={{ borderLeftColor: color, ...(item.campaignColor ? { '--campaign': item.campaignColor } : {}) } as CSSProperties}
       data-variant={item.variantId}
     >
       <Link

@@ -45,7 +45,8 @@ export function Composer() {
     if (!(postId && postId === created.current)) setFormKey(postId ?? `new-${Date.now()}`);
   }
   useDocumentTitle(postId ? 'Edit post' : 'New post');
-  if (postId && postId !== created.current && existing.isPending) return <Loading />;
+  // Start from the post as it is now, not as the cache last saw it (it may have gone out since).
+  if (postId && postId !== created.current && (existing.isPending || (!existing.isFetchedAfterMount && !existing.isError))) return <Loading />;
   if (postId && existing.isError) return <FormError error={existing.error} />;
   return (
     <ComposerForm

@@ -6,6 +6,9 @@ import { createBlueskyConnector } from './bluesky/connector.ts';
 import { createMastodonConnector } from './mastodon/connector.ts';
 import { createXConnector } from './x/connector.ts';
 import { createLinkedInConnector } from './linkedin/connector.ts';
+import { createFacebookConnector } from './facebook/connector.ts';
+import { createInstagramConnector } from './instagram/connector.ts';
+import { createThreadsConnector } from './threads/connector.ts';
 import type { Connector, ConnectorContext, ConnectorInfo, NetworkId } from './connector.ts';
 
 export type ConnectorFactory = (ctx?: ConnectorContext) => Connector;
@@ -15,6 +18,9 @@ export const connectorFactories: Readonly<Partial<Record<NetworkId, ConnectorFac
   mastodon: createMastodonConnector,
   x: createXConnector,
   linkedin: createLinkedInConnector,
+  facebook: createFacebookConnector,
+  instagram: createInstagramConnector,
+  threads: createThreadsConnector,
 };
 
 /** All shipped connectors, built with one context. */

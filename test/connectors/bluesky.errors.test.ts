@@ -74,3 +74,28 @@ describe('Bluesky error answers', () => {
     expect(fake.sent).toHaveLength(4);
   });
 });
+
+describe('Bluesky sign-in through an entryway', () => {
+  it('signs in at bsky.social, then talks to the PDS from the DID document and refreshes at the entryway', async () => {
+    const { fake, bsky } = setup();
+    fake.reply(fx('session_entryway')).reply(fx('profile'));
+    const { credentials, profile } = await (bsky.auth as AppPasswordFlow).connect({ serviceUrl: 'bsky.social', identifier: 'alice.example.com', password: 'abcd-efgh-ijkl-mnop' });
+    expect(fake.sent[0]!.url.toString()).toBe('https://bsky.social/xrpc/com.atproto.server.createSession');
+    expect(fake.sent[0]!.json()).toEqual({ identifier: 'alice.example.com', password: 'abcd-efgh-ijkl-mnop' });
+    expect(fake.sent[1]!.url.origin).toBe('https://morel.us-east.host.bsky.network');
+    expect(credentials).toMatchObject({
+      accountId: 'did:plc:ewvi7nxzyoun6zhxrhs64oiz',
+      serviceUrl: 'https://morel.us-east.host.bsky.network',
+      expiresAt: '2026-11-23T14:00:00.000Z',
+      extra: { handle: 'alice.example.com', sessionServiceUrl: 'https://bsky.social' },
+    });
+    expect(profile).toMatchObject({ handle: 'alice.example.com', displayName: 'Alice' });
+
+    fake.reply(fx('session_refreshed'));
+    const next = await bsky.refresh(credentials);
+    expect(fake.sent[2]!.url.toString()).toBe('https://bsky.social/xrpc/com.atproto.server.refreshSession');
+    expect(fake.sent[2]!.headers.authorization).toBe(`Bearer ${credentials.refreshToken}`);
+    expect(next).toMatchObject({ serviceUrl: 'https://morel.us-east.host.bsky.network', extra: { sessionServiceUrl: 'https://bsky.social' } });
+    expect(next.accessToken).not.toBe(credentials.accessToken);
+  });
+});

@@ -53,7 +53,9 @@ export function createBlueskyConnector(ctx: ConnectorContext = {}): Connector {
   const token = (c: Credentials) => c.accessToken;
 
   const fromSession = (serviceUrl: string, s: z.infer<typeof Session>): Credentials => {
-    // The account may live on another PDS than the one asked (an entryway): use the DID document's.
+    // The account may live on another PDS than the one asked (an entryway such as bsky.social):
+    // data calls go to the DID document's PDS, session calls to the server signed in with,
+    // as the official client does.
     const pds = s.didDoc?.service?.find((x) => x.id.endsWith('#atproto_pds'))?.serviceEndpoint;
     const expiresAt = jwtExpiry(s.accessJwt);
     const refreshExpiresAt = jwtExpiry(s.refreshJwt);
@@ -65,7 +67,7 @@ export function createBlueskyConnector(ctx: ConnectorContext = {}): Connector {
       serviceUrl: typeof pds === 'string' ? pds : serviceUrl,
       ...(expiresAt ? { expiresAt } : {}),
       ...(refreshExpiresAt ? { refreshExpiresAt } : {}),
-      extra: { handle: s.handle },
+      extra: { handle: s.handle, sessionServiceUrl: serviceUrl },
     };
   };
 
@@ -104,8 +106,9 @@ export function createBlueskyConnector(ctx: ConnectorContext = {}): Connector {
     },
     async refresh(creds) {
       if (!creds.refreshToken) throw new AuthExpired(NETWORK, 'No Bluesky refresh token stored: reconnect the account.');
-      const s = await xrpc.procedure(service(creds), 'com.atproto.server.refreshSession', { token: creds.refreshToken, schema: Session });
-      return { ...fromSession(service(creds), s), serviceUrl: service(creds) };
+      const sessionService = creds.extra?.sessionServiceUrl ?? service(creds);
+      const s = await xrpc.procedure(sessionService, 'com.atproto.server.refreshSession', { token: creds.refreshToken, schema: Session });
+      return fromSession(sessionService, s);
     },
     getProfile,
     publish: (creds, input) => publisher.publish(creds, input),

@@ -226,7 +226,7 @@ async function sendObject(request: FastifyRequest, reply: FastifyReply, storage:
     .header('cache-control', 'private, max-age=31536000, immutable')
     .header('accept-ranges', 'bytes')
     .header('content-security-policy', "default-src 'none'; sandbox")
-    .header('content-disposition', `inline; filename*=UTF-8''${encodeURIComponent(object.filename)}`);
+    .header('content-disposition', `inline; filename*=UTF-8''${headerFilename(object.filename)}`);
   if (!stream) return reply.status(304).send();
   if (range) {
     reply.status(206).header('content-range', `bytes ${range.start}-${range.end}/${object.bytes}`).header('content-length', String(range.end - range.start + 1));
@@ -235,6 +235,9 @@ async function sendObject(request: FastifyRequest, reply: FastifyReply, storage:
   }
   return reply.send(stream);
 }
+
+/** RFC 5987 encoding: encodeURIComponent leaves a few characters that the header grammar does not allow. */
+const headerFilename = (name: string) => encodeURIComponent(name).replace(/['()*!]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 
 /** One `bytes=` range (the only form players send); several ranges are answered with the whole file. */
 export function parseRange(header: string | undefined, size: number): { start: number; end: number } | 'unsatisfiable' | null {

@@ -112,9 +112,11 @@ describe.each(BACKENDS)('media library (%s)', (backend) => {
   });
 
   it('uploads a JPEG, reading its size as displayed (EXIF rotation) and never enlarging the thumbnail', async () => {
-    const plain = await upload([file(await jpeg(300, 200), 'holiday.JPG', 'image/jpeg')]);
+    const plain = await upload([file(await jpeg(300, 200), "C:\\fakepath\\Mum's holiday (1).JPG", 'image/jpeg')]);
     expect(plain.statusCode, plain.body).toBe(201);
-    expect(plain.json().media).toMatchObject({ kind: 'image', mimeType: 'image/jpeg', width: 300, height: 200 });
+    expect(plain.json().media).toMatchObject({ kind: 'image', mimeType: 'image/jpeg', width: 300, height: 200, originalFilename: "Mum's holiday (1).JPG" });
+    const served = await owner.request('GET', plain.json().media.fileUrl);
+    expect(served.headers['content-disposition']).toBe("inline; filename*=UTF-8''Mum%27s%20holiday%20%281%29.JPG");
     const thumb = await owner.request('GET', plain.json().media.thumbnailUrl);
     expect(await sharp(thumb.rawPayload).metadata()).toMatchObject({ width: 300, height: 200 });
 

@@ -6,7 +6,7 @@ import { authOf, workspaceAuthOf } from '../http/access.ts';
 import { AppError } from '../core/errors.ts';
 import { accessWorkspace } from '../workspaces/service.ts';
 import { roleCan } from '../workspaces/roles.ts';
-import { checkProfile, connectError, connectorOrThrow, disconnectProfile, findProfile, listProfiles, publicProfile, saveConnection } from './service.ts';
+import { checkProfile, connectError, connectOtherAccount, connectorOrThrow, disconnectProfile, findProfile, listProfiles, otherAccounts, publicProfile, saveConnection } from './service.ts';
 import { finishAuthorization, listNetworkApps, networkAppInput, redirectUriFor, setNetworkApp, startAuthorization, startAuthorizationInput } from './oauth.ts';
 
 const profileParams = workspaceParams.extend({ profileId: z.uuid() });
@@ -98,6 +98,28 @@ export async function profileRoutes(app: ApiApp, chorus: Chorus) {
     async (request) => {
       const { workspace } = workspaceAuthOf(request);
       return { profile: publicProfile(await checkProfile(chorus, await findProfile(db, workspace.id, request.params.profileId))) };
+    },
+  );
+
+  app.get(
+    '/workspaces/:workspaceId/profiles/:profileId/other-accounts',
+    { config: { access: 'profiles.manage' }, schema: { tags, summary: 'Other Pages or accounts the same sign-in can connect (Facebook, Instagram)', params: profileParams } },
+    async (request) => {
+      const { workspace } = workspaceAuthOf(request);
+      return { accounts: await otherAccounts(chorus, await findProfile(db, workspace.id, request.params.profileId)) };
+    },
+  );
+
+  app.post(
+    '/workspaces/:workspaceId/profiles/:profileId/other-accounts',
+    {
+      config: { access: 'profiles.manage' },
+      schema: { tags, summary: 'Connect another Page or account from the same sign-in', params: profileParams, body: z.object({ accountId: z.string().min(1).max(100) }) },
+    },
+    async (request, reply) => {
+      const { workspace, actor } = workspaceAuthOf(request);
+      const profile = await connectOtherAccount(chorus, actor, await findProfile(db, workspace.id, request.params.profileId), request.body.accountId);
+      return reply.status(201).send({ profile: publicProfile(profile) });
     },
   );
 

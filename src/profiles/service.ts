@@ -5,7 +5,8 @@ import { newId } from '../core/crypto.ts';
 import { AppError, notFound } from '../core/errors.ts';
 import { now } from '../core/clock.ts';
 import { recordAudit, type Actor } from '../workspaces/audit.ts';
-import type { Connector, ConnectResult, Credentials, NetworkId } from '../connectors/connector.ts';
+import { z } from 'zod';
+import type { Connector, ConnectResult, Credentials, NetworkId, OAuthApp } from '../connectors/connector.ts';
 import { AuthExpired, InvalidCredentials, isConnectorError, PermissionDenied, type ConnectorError } from '../connectors/errors.ts';
 import { socialProfiles } from './schema.ts';
 import { workspaces } from '../workspaces/schema.ts';
@@ -198,4 +199,37 @@ export async function checkProfile(chorus: Chorus, profile: SocialProfile): Prom
     if (needsPerson(error) || error instanceof AuthExpired) return findProfile(chorus.db, profile.workspaceId, profile.id);
     throw error;
   }
+}
+
+/**
+ * Networks where one sign-in grants several accounts (Facebook Pages, Instagram accounts behind
+ * them) connect the first and list the others in `extra.otherPages`; these connectors can switch
+ * to another without a new sign-in.
+ */
+type SiblingSelect = (app: OAuthApp, credentials: Credentials, accountId: string) => Promise<ConnectResult>;
+export function siblingSelector(connector: Connector): SiblingSelect | null {
+  const c = connector as Connector & { selectPage?: SiblingSelect; selectAccount?: SiblingSelect };
+  return c.selectPage?.bind(c) ?? c.selectAccount?.bind(c) ?? null;
+}
+
+const siblingList = z.array(z.object({ id: z.string(), name: z.string() }));
+
+/** The other accounts the profile's sign-in could also connect, minus those already connected. */
+export async function otherAccounts(chorus: Chorus, profile: SocialProfile) {
+  const credentials = openCredentials(profile.credentialsSealed, chorus.config.secretKey);
+  const parsed = siblingList.safeParse(JSON.parse(credentials.extra?.otherPages ?? '[]'));
+  if (!parsed.success || !siblingSelector(connectorOrThrow(chorus, profile.network))) return [];
+  const connected = await listProfiles(chorus.db, profile.workspaceId);
+  return parsed.data.filter((a) => !connected.some((p) => p.network === profile.network && p.accountId === a.id));
+}
+
+export async function connectOtherAccount(chorus: Chorus, actor: Actor, profile: SocialProfile, accountId: string) {
+  const connector = connectorOrThrow(chorus, profile.network);
+  const select = siblingSelector(connector);
+  if (!select) throw new AppError(400, 'not_supported', `${connector.info.displayName} connects one account per sign-in.`);
+  if (!(await otherAccounts(chorus, profile)).some((a) => a.id === accountId)) throw notFound('account');
+  const app = await oauthAppFor(chorus, profile.workspaceId, profile.network, profile.serviceUrl ?? '');
+  if (!app) throw new AppError(409, 'network_not_configured', 'The app credentials for this network were removed. Ask an admin.');
+  const result = await select(app, openCredentials(profile.credentialsSealed, chorus.config.secretKey), accountId).catch(connectError);
+  return saveConnection(chorus.db, actor, chorus.config.secretKey, profile.workspaceId, result);
 }

@@ -137,6 +137,16 @@ describe.each(BACKENDS)('media library (%s)', (backend) => {
     expect(filesUnder(mediaDir())).toEqual(filesBefore);
   });
 
+  it('keeps one asset when the same file arrives twice at once', async () => {
+    const image = await png(33, 33, { r: 9, g: 9, b: 9 });
+    const both = await Promise.all([upload([file(image, 'one.png')]), upload([file(image, 'two.png')])]);
+    expect(both.map((r) => r.statusCode).sort()).toEqual([200, 201]);
+    expect(new Set(both.map((r) => r.json().media.id)).size).toBe(1);
+    const id = both[0]!.json().media.id;
+    expect(filesUnder(mediaDir()).filter((f) => f.includes(id))).toHaveLength(2); // original and thumbnail
+    expect(filesUnder(join(mediaDir(), 'tmp'))).toEqual([]);
+  });
+
   it('goes by the bytes, not the name or the declared type', async () => {
     const disguised = await upload([file(await png(20, 10), 'clip.mp4', 'video/mp4')]);
     expect(disguised.statusCode).toBe(201);

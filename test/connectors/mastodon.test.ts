@@ -107,6 +107,14 @@ describe('Mastodon: publishing', () => {
     expect(second.json()).toEqual({ status: 'Part two & more', visibility: 'public', in_reply_to_id: '113512345678900001' });
   });
 
+  it('reports which posts of a thread exist when a later one is refused', async () => {
+    const { fake, mastodon } = setup();
+    fake.reply(fx('status')).reply(fx('error_422'));
+    const err = await mastodon.publish(creds, { text: 'one', idempotencyKey: 'k', thread: [{ text: 'two' }] }).catch((e) => e);
+    expect(err).toBeInstanceOf(Rejected);
+    expect(err.published).toEqual([{ id: '113512345678900001', url: 'https://social.example/@chorusteam/113512345678900001' }]);
+  });
+
   it('reports refusals with the network reason', async () => {
     const cases = [
       ['error_422', Rejected, 'Text character limit of 500 exceeded'],

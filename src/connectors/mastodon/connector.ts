@@ -3,8 +3,8 @@
  * as an app on each instance (POST /api/v1/apps), then users sign in with OAuth 2.0 + PKCE.
  * Statuses are posted with an Idempotency-Key header, which Mastodon honours for an hour.
  */
-import type { Connector, ConnectorContext, ConnectorInfo, ConnectorLimits, ConversationItem, Credentials, OAuth2Flow, PostMetrics, PublishedPost, RemotePost, RemoteProfile } from '../connector.ts';
-import { InvalidResponse, PermissionDenied, Rejected, Transient, WrongService } from '../errors.ts';
+import type { Connector, ConnectorContext, ConnectorInfo, ConnectorLimits, ConversationItem, Credentials, OAuth2Flow, PostContent, PostMetrics, PublishedPost, RemotePost, RemoteProfile } from '../connector.ts';
+import { ConnectorError, InvalidResponse, PermissionDenied, Rejected, Transient, WrongService } from '../errors.ts';
 import { HttpClient } from '../http.ts';
 import { buildAuthorizationUrl, createPkce, credentialsFromToken, missingScopes, OAuthClient, randomState } from '../oauth.ts';
 import { htmlToText } from '../text/html.ts';
@@ -116,7 +116,7 @@ export function createMastodonConnector(ctx: ConnectorContext = {}): Connector {
     },
   };
 
-  const uploadMedia = async (c: Credentials, m: NonNullable<import('../connector.ts').PostContent['media']>[number]): Promise<string> => {
+  const uploadMedia = async (c: Credentials, m: NonNullable<PostContent['media']>[number]): Promise<string> => {
     if (!m.data) throw new Rejected(NETWORK, 'Mastodon needs the media bytes to upload; only a URL was given.');
     const form = new FormData();
     form.set('file', new Blob([new Uint8Array(m.data)], { type: m.mimeType }), m.kind === 'image' ? 'image' : 'video');
@@ -142,6 +142,24 @@ export function createMastodonConnector(ctx: ConnectorContext = {}): Connector {
       // Mastodon returns the first status again for a repeated Idempotency-Key (for one hour).
       idempotent: true,
     });
+
+  const publishPart = async (c: Credentials, part: PostContent, o: { replyTo: string | undefined; key: string; language: string | undefined }): Promise<StatusT> => {
+    const mediaIds = [];
+    for (const m of part.media ?? []) mediaIds.push(await uploadMedia(c, m));
+    // Mastodon builds link cards itself from the first URL in the text.
+    const text = part.link && !part.text.includes(part.link.url) ? `${part.text}\n\n${part.link.url}`.trim() : part.text;
+    return postStatus(
+      c,
+      {
+        status: text,
+        visibility: 'public',
+        ...(mediaIds.length ? { media_ids: mediaIds } : {}),
+        ...(o.replyTo ? { in_reply_to_id: o.replyTo } : {}),
+        ...(o.language ? { language: o.language } : {}),
+      },
+      o.key,
+    );
+  };
 
   const toPublished = (s: StatusT): PublishedPost => ({ id: s.id, ...(s.url ? { url: s.url } : { url: s.uri }) });
 
@@ -196,23 +214,16 @@ export function createMastodonConnector(ctx: ConnectorContext = {}): Connector {
       const posts: PublishedPost[] = [];
       let replyTo = input.replyTo;
       for (const [i, part] of parts.entries()) {
-        const mediaIds = [];
-        for (const m of part.media ?? []) mediaIds.push(await uploadMedia(c, m));
-        // Mastodon builds link cards itself from the first URL in the text.
-        const text = part.link && !part.text.includes(part.link.url) ? `${part.text}\n\n${part.link.url}`.trim() : part.text;
-        const status = await postStatus(
-          c,
-          {
-            status: text,
-            visibility: 'public',
-            ...(mediaIds.length ? { media_ids: mediaIds } : {}),
-            ...(replyTo ? { in_reply_to_id: replyTo } : {}),
-            ...(input.languages?.[0] ? { language: input.languages[0] } : {}),
-          },
-          i === 0 ? input.idempotencyKey : `${input.idempotencyKey}#${i}`,
-        );
-        posts.push(toPublished(status));
-        replyTo = status.id;
+        const key = i === 0 ? input.idempotencyKey : `${input.idempotencyKey}#${i}`;
+        try {
+          const status = await publishPart(c, part, { replyTo, key, language: input.languages?.[0] });
+          posts.push(toPublished(status));
+          replyTo = status.id;
+        } catch (e) {
+          // Tell the caller which posts of the thread exist, so a later retry can continue it.
+          if (e instanceof ConnectorError && posts.length) e.published = posts;
+          throw e;
+        }
       }
       return { posts };
     },

@@ -126,7 +126,8 @@ function ComposerForm({ initial, onCreated }: { initial: PostWithVariants | unde
     if (error instanceof ApiError && error.code === 'post_invalid' && Array.isArray(error.details.problems)) {
       const byProfile: Record<string, VariantProblem[]> = {};
       for (const problem of error.details.problems as VariantProblem[]) {
-        const profileId = variants.find((v) => v.id === problem.variantId)?.profileId ?? draft.postId ?? '';
+        const profileId =
+          variants.find((v) => v.id === problem.variantId)?.profileId ?? connected.find((p) => p.network === problem.network && p.handle === problem.handle)?.id ?? '';
         (byProfile[profileId] ??= []).push(problem);
       }
       setServerProblems(byProfile);

@@ -127,7 +127,8 @@ export function ReadOnlyPost({ data, onChange }: { data: PostWithVariants; onCha
         <h2 className="composer__label">Preview</h2>
         {data.variants.map((variant) => {
           const profile = profiles.data?.find((p) => p.id === variant.profileId);
-          return profile ? <PostPreview key={variant.id} profile={profile} text={variant.text} /> : null;
+          const at = variant.publishedAt ?? variant.scheduledAt;
+          return profile ? <PostPreview key={variant.id} profile={profile} text={variant.text} {...(at ? { when: formatZoned(at, workspace.timezone, 'd LLL') } : {})} /> : null;
         })}
       </aside>
     </div>

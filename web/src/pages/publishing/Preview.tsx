@@ -45,7 +45,7 @@ const ACTIONS: Record<NetworkId, string[]> = {
 };
 
 /** How the post will look on the profile's network: a card in that network's manner. */
-export function PostPreview({ profile, text }: { profile: SocialProfile; text: string }) {
+export function PostPreview({ profile, text, when }: { profile: SocialProfile; text: string; when?: string }) {
   const handle = profile.handle.replace(/^@/, '');
   const name = profile.displayName || handle;
   const network = profile.network;
@@ -60,7 +60,7 @@ export function PostPreview({ profile, text }: { profile: SocialProfile; text: s
           <span className="preview__name">{name}</span>
           <span className="preview__handle">
             {shownHandle && <>{shownHandle} · </>}
-            {network === 'linkedin' || network === 'facebook' ? 'Now' : 'now'}
+            {when ?? (network === 'linkedin' || network === 'facebook' ? 'Now' : 'now')}
           </span>
         </span>
         <span className="preview__network">

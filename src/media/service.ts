@@ -249,3 +249,16 @@ export async function mediaForPublishing(db: Queryable, workspaceId: string, ids
     };
   });
 }
+
+/** What the composer needs to check media against a network's rules, without reading the files. */
+export async function mediaSummaries(db: Queryable, workspaceId: string, ids: readonly string[]) {
+  if (ids.length === 0) return [];
+  if (ids.some((id) => !UUID.test(id))) throw new AppError(422, 'validation_failed', 'A media id is not valid.', { field: 'mediaIds' });
+  const rows = await db.select().from(mediaAssets).where(and(eq(mediaAssets.workspaceId, workspaceId), inArray(mediaAssets.id, [...new Set(ids)])));
+  const missing = ids.find((id) => !rows.some((r) => r.id === id));
+  if (missing) throw new AppError(422, 'validation_failed', 'One of the media files is not in this workspace’s library.', { field: 'mediaIds', mediaId: missing });
+  return ids.map((id) => {
+    const r = rows.find((row) => row.id === id)!;
+    return { id, kind: r.kind, mimeType: r.mimeType, bytes: r.bytes, altText: r.altText, width: r.width, height: r.height };
+  });
+}

@@ -97,7 +97,7 @@ export async function importCsv(chorus: Chorus, actor: Actor, workspaceId: strin
   await chorus.db.transaction(async (tx) => {
     const txChorus = { ...chorus, db: tx as unknown as typeof chorus.db };
     for (const row of valid) {
-      const { post, variants } = await createPost(txChorus, actor, workspaceId, { text: row.text, tags: row.tags, campaignId: row.campaignId, variants: [{ profileId: row.profileId }] });
+      const { post, variants } = await createPost(txChorus, actor, workspaceId, { text: row.text, tags: row.tags, mediaIds: [], campaignId: row.campaignId, variants: [{ profileId: row.profileId }] });
       await scheduleVariants(chorus, tx, actor, workspaceId, post.id, [variants[0]!.id], async () => row.at, 'post.scheduled');
       reports.find((r) => r.line === row.line)!.postId = post.id;
     }

@@ -8,18 +8,26 @@ import { now } from '../core/clock.ts';
 import { recordAudit, type Actor } from '../workspaces/audit.ts';
 import { socialProfiles } from '../profiles/schema.ts';
 import { validatePost, type PostProblem } from '../connectors/validate.ts';
+import { mediaSummaries } from '../media/service.ts';
 import { campaigns, posts, postVariants, VARIANT_STATUSES, type VariantStatus } from './schema.ts';
 
 export type Post = typeof posts.$inferSelect;
 export type Variant = typeof postVariants.$inferSelect;
 
 const tagsInput = z.array(z.string().trim().min(1).max(50)).max(30);
-const variantInput = z.object({ profileId: z.uuid(), text: z.string().max(20_000).nullable().optional() });
+const mediaIdsInput = z.array(z.uuid()).max(20);
+const variantInput = z.object({
+  profileId: z.uuid(),
+  text: z.string().max(20_000).nullable().optional(),
+  /** This profile's own media; null or absent: the post's. */
+  mediaIds: mediaIdsInput.nullable().optional(),
+});
 
 export const createPostInput = z.object({
   text: z.string().max(20_000).default(''),
   campaignId: z.uuid().nullable().optional(),
   tags: tagsInput.default([]),
+  mediaIds: mediaIdsInput.default([]),
   variants: z.array(variantInput).min(1, 'Pick at least one profile.').max(50),
 });
 
@@ -27,6 +35,7 @@ export const updatePostInput = z.object({
   text: z.string().max(20_000).optional(),
   campaignId: z.uuid().nullable().optional(),
   tags: tagsInput.optional(),
+  mediaIds: mediaIdsInput.optional(),
   /** The full set of target profiles: profiles left out are dropped from the post. */
   variants: z.array(variantInput).min(1).max(50).optional(),
 });
@@ -38,6 +47,7 @@ const EDITABLE: readonly VariantStatus[] = ['draft', 'scheduled', 'failed', 'nee
 
 export interface VariantView {
   id: string;
+  mediaIds: string[];
   profileId: string;
   network: string;
   handle: string;
@@ -52,12 +62,28 @@ export interface VariantView {
   problems: PostProblem[];
 }
 
+export type MediaSummary = Awaited<ReturnType<typeof mediaSummaries>>[number];
+
 /** Where a variant breaks its network's rules, as the composer shows them. */
-export function problemsFor(chorus: Pick<Chorus, 'connectors'>, network: string, text: string): PostProblem[] {
+export function problemsFor(chorus: Pick<Chorus, 'connectors'>, network: string, text: string, media: MediaSummary[] = []): PostProblem[] {
   const connector = chorus.connectors.get(network as never);
   if (!connector) return [{ post: 0, field: 'text', code: 'not_supported', message: `Chorus has no connector for ${network}.` }];
-  return validatePost(connector.info, { text });
+  const problems = validatePost(connector.info, {
+    text,
+    media: media.map((m) => ({ kind: m.kind, mimeType: m.mimeType, ...(m.altText ? { altText: m.altText } : {}), ...(m.width ? { width: m.width } : {}), ...(m.height ? { height: m.height } : {}) })),
+  }).filter((p) => p.code !== 'needs_url'); // Chorus serves media itself when a network fetches by URL
+  // Sizes are checked here, from the library's record, so that no file is read to validate a draft.
+  media.forEach((m, mediaIndex) => {
+    const limit = connector.info.limits.media[m.kind]?.maxBytes;
+    if (limit && m.bytes > limit) {
+      problems.push({ post: 0, field: 'media', code: 'too_large', mediaIndex, message: `This ${m.kind} is ${(m.bytes / 1e6).toFixed(1)} MB; ${connector.info.displayName} takes at most ${(limit / 1e6).toFixed(1)} MB.` });
+    }
+  });
+  return problems;
 }
+
+/** The media a variant publishes: its own choice, or the post's. */
+export const mediaIdsOf = (post: { mediaIds: string[] }, variant: { mediaIds: string[] | null }) => variant.mediaIds ?? post.mediaIds;
 
 export async function loadPost(db: Queryable, chorus: Pick<Chorus, 'connectors'>, workspaceId: string, postId: string) {
   const [post] = await db.select().from(posts).where(and(eq(posts.id, postId), eq(posts.workspaceId, workspaceId)));
@@ -68,9 +94,14 @@ export async function loadPost(db: Queryable, chorus: Pick<Chorus, 'connectors'>
     .innerJoin(socialProfiles, eq(socialProfiles.id, postVariants.profileId))
     .where(eq(postVariants.postId, post.id))
     .orderBy(asc(socialProfiles.network), asc(socialProfiles.handle));
+  const allMedia = [...new Set([...post.mediaIds, ...rows.flatMap((r) => r.variant.mediaIds ?? [])])];
+  const summaries = await mediaSummaries(db, workspaceId, allMedia).catch(() => null);
   const variants: VariantView[] = rows.map(({ variant: v, network, handle }) => {
     const text = v.text ?? post.text;
+    const mediaIds = mediaIdsOf(post, v);
+    const media = summaries ? mediaIds.map((id) => summaries.find((m) => m.id === id)!) : [];
     return {
+      mediaIds,
       id: v.id,
       profileId: v.profileId,
       network,
@@ -83,7 +114,9 @@ export async function loadPost(db: Queryable, chorus: Pick<Chorus, 'connectors'>
       remoteUrl: v.remoteUrl,
       lastError: v.lastError,
       attempts: v.attempts,
-      problems: problemsFor(chorus, network, text),
+      problems: summaries
+        ? problemsFor(chorus, network, text, media)
+        : [...problemsFor(chorus, network, text), { post: 0, field: 'media', code: 'not_supported', message: 'A media file of this post was deleted from the library.' }],
     };
   });
   return { post, variants };
@@ -110,6 +143,7 @@ export async function createPost(chorus: Chorus, actor: Actor, workspaceId: stri
   const id = await chorus.db.transaction(async (tx) => {
     await assertProfiles(tx, workspaceId, input.variants.map((v) => v.profileId));
     await assertCampaign(tx, workspaceId, input.campaignId);
+    await mediaSummaries(tx, workspaceId, [...input.mediaIds, ...input.variants.flatMap((v) => v.mediaIds ?? [])]);
     const postId = newId();
     await tx.insert(posts).values({
       id: postId,
@@ -118,6 +152,7 @@ export async function createPost(chorus: Chorus, actor: Actor, workspaceId: stri
       campaignId: input.campaignId ?? null,
       text: input.text,
       tags: input.tags,
+      mediaIds: input.mediaIds,
       createdAt: now(),
       updatedAt: now(),
     });
@@ -128,6 +163,7 @@ export async function createPost(chorus: Chorus, actor: Actor, workspaceId: stri
         workspaceId,
         profileId: v.profileId,
         text: v.text ?? null,
+        mediaIds: v.mediaIds ?? null,
         idempotencyKey: newIdempotencyKey(),
         updatedAt: now(),
       })),
@@ -148,34 +184,36 @@ export async function updatePost(chorus: Chorus, actor: Actor, workspaceId: stri
     if (!post) throw notFound('post');
     const variants = await tx.select().from(postVariants).where(eq(postVariants.postId, postId)).for('update');
     const frozen = variants.filter((v) => !EDITABLE.includes(v.status));
-    const touchesContent = input.text !== undefined || input.variants !== undefined;
+    const touchesContent = input.text !== undefined || input.variants !== undefined || input.mediaIds !== undefined;
     if (touchesContent && frozen.length > 0) {
       throw conflict('post_frozen', 'Part of this post is publishing or published; its content can no longer change. Duplicate it instead.');
     }
     await assertCampaign(tx, workspaceId, input.campaignId);
+    await mediaSummaries(tx, workspaceId, [...(input.mediaIds ?? []), ...(input.variants ?? []).flatMap((v) => v.mediaIds ?? [])]);
     await tx
       .update(posts)
       .set({
         ...(input.text !== undefined ? { text: input.text } : {}),
         ...(input.campaignId !== undefined ? { campaignId: input.campaignId } : {}),
         ...(input.tags !== undefined ? { tags: input.tags } : {}),
+        ...(input.mediaIds !== undefined ? { mediaIds: input.mediaIds } : {}),
         updatedAt: now(),
       })
       .where(eq(posts.id, postId));
     if (input.variants) {
       await assertProfiles(tx, workspaceId, input.variants.map((v) => v.profileId));
-      const wanted = new Map(input.variants.map((v) => [v.profileId, v.text ?? null]));
+      const wanted = new Map(input.variants.map((v) => [v.profileId, { text: v.text ?? null, mediaIds: v.mediaIds ?? null }]));
       const dropped = variants.filter((v) => !wanted.has(v.profileId)).map((v) => v.id);
       if (dropped.length) await tx.delete(postVariants).where(inArray(postVariants.id, dropped));
-      for (const [profileId, text] of wanted) {
+      for (const [profileId, { text, mediaIds }] of wanted) {
         const existing = variants.find((v) => v.profileId === profileId);
         if (existing) {
-          await tx.update(postVariants).set({ text, version: sql`${postVariants.version} + 1`, updatedAt: now() }).where(eq(postVariants.id, existing.id));
+          await tx.update(postVariants).set({ text, mediaIds, version: sql`${postVariants.version} + 1`, updatedAt: now() }).where(eq(postVariants.id, existing.id));
         } else {
-          await tx.insert(postVariants).values({ id: newId(), postId, workspaceId, profileId, text, idempotencyKey: newIdempotencyKey(), updatedAt: now() });
+          await tx.insert(postVariants).values({ id: newId(), postId, workspaceId, profileId, text, mediaIds, idempotencyKey: newIdempotencyKey(), updatedAt: now() });
         }
       }
-    } else if (input.text !== undefined) {
+    } else if (input.text !== undefined || input.mediaIds !== undefined) {
       await tx.update(postVariants).set({ version: sql`${postVariants.version} + 1`, updatedAt: now() }).where(eq(postVariants.postId, postId));
     }
     await recordAudit(tx, actor, {

@@ -6,7 +6,10 @@ import { recordAudit } from '../workspaces/audit.ts';
 import { workspaces } from '../workspaces/schema.ts';
 import { socialProfiles } from '../profiles/schema.ts';
 import { connectorOrThrow, credentialsFor, SYSTEM_ACTOR_LABEL } from '../profiles/service.ts';
-import type { Connector, PublishResult } from '../connectors/connector.ts';
+import type { Connector, MediaInput, PublishResult } from '../connectors/connector.ts';
+import { mediaForPublishing } from '../media/service.ts';
+import { mediaStorage } from '../media/storage.ts';
+import { mediaIdsOf } from './posts.ts';
 import { InvalidResponse, isConnectorError, OutcomeUnknown, RateLimited, Transient } from '../connectors/errors.ts';
 import { campaigns, posts, postVariants, publishAttempts } from './schema.ts';
 import { trackLinks } from '../links/service.ts';
@@ -41,10 +44,18 @@ export async function publishVariant(chorus: Chorus, variantId: string, version:
     const credentials = await credentialsFor(chorus, profile).catch((error: unknown) => {
       throw new CredentialsUnavailable(error);
     });
-    const result = await connector.publish(credentials, { text, idempotencyKey: variant.idempotencyKey });
+    const media = await loadMedia(chorus, variant.workspaceId, claim.mediaIds).catch((error: unknown) => {
+      throw new NotSent(error instanceof Error ? error.message : String(error));
+    });
+    const result = await connector.publish(credentials, { text, idempotencyKey: variant.idempotencyKey, ...(media.length ? { media } : {}) });
     outcome = { kind: 'published', result };
   } catch (error) {
-    outcome = error instanceof CredentialsUnavailable ? beforeSending(error.cause, variant.attempts) : classify(connector, error, variant.attempts);
+    outcome =
+      error instanceof NotSent
+        ? { kind: 'failed', reason: error.message }
+        : error instanceof CredentialsUnavailable
+          ? beforeSending(error.cause, variant.attempts)
+          : classify(connector, error, variant.attempts);
     job.logger.warn({ err: error, variantId, outcome: outcome.kind }, 'publish did not succeed');
   }
   await recordOutcome(chorus, claim, outcome);
@@ -84,8 +95,31 @@ async function claimVariant(chorus: Chorus, variantId: string, version: number, 
       campaignName: row.campaignName,
       baseUrl: chorus.config.publicUrl,
     });
-    return { variant: variant!, text, profile: row.profile, orgId: row.orgId, authorId: row.post.authorId, attemptId: attempt!.id };
+    return {
+      variant: variant!,
+      text,
+      mediaIds: mediaIdsOf(row.post, variant!),
+      profile: row.profile,
+      orgId: row.orgId,
+      authorId: row.post.authorId,
+      attemptId: attempt!.id,
+    };
   });
+}
+
+/** A failure while preparing the post: nothing reached the network. */
+class NotSent extends Error {}
+
+async function loadMedia(chorus: Chorus, workspaceId: string, ids: string[]): Promise<MediaInput[]> {
+  const files = await mediaForPublishing(chorus.db, workspaceId, ids, mediaStorage(chorus.config));
+  return files.map((f) => ({
+    kind: f.kind,
+    mimeType: f.mimeType,
+    data: f.data,
+    ...(f.altText ? { altText: f.altText } : {}),
+    ...(f.width ? { width: f.width } : {}),
+    ...(f.height ? { height: f.height } : {}),
+  }));
 }
 
 class CredentialsUnavailable extends Error {

@@ -8,7 +8,8 @@ import { recordAudit, type Actor } from '../workspaces/audit.ts';
 import { workspaces } from '../workspaces/schema.ts';
 import { socialProfiles } from '../profiles/schema.ts';
 import { posts, postVariants, type VariantStatus } from './schema.ts';
-import { loadPost, problemsFor } from './posts.ts';
+import { loadPost, mediaIdsOf, problemsFor } from './posts.ts';
+import { mediaSummaries } from '../media/service.ts';
 import { resolveWhen, whenInput } from './time.ts';
 import { PUBLISH_JOB } from './publisher.ts';
 
@@ -73,8 +74,14 @@ export async function scheduleVariants(
   if (variantIds && rows.length !== variantIds.length) throw invalid('variantIds', 'Some of those variants are not part of this post.');
   const targets = rows.filter((r) => SCHEDULABLE.includes(r.variant.status));
   if (targets.length === 0) throw conflict('nothing_to_schedule', 'Nothing left to schedule: this post is published or publishing.');
+  const summaries = await mediaSummaries(tx, workspaceId, [...new Set(targets.flatMap((r) => mediaIdsOf(post, r.variant)))]);
   const problems = targets.flatMap((r) =>
-    problemsFor(chorus, r.network, r.variant.text ?? post.text).map((p) => ({ variantId: r.variant.id, network: r.network, handle: r.handle, ...p })),
+    problemsFor(chorus, r.network, r.variant.text ?? post.text, mediaIdsOf(post, r.variant).map((id) => summaries.find((m) => m.id === id)!)).map((p) => ({
+      variantId: r.variant.id,
+      network: r.network,
+      handle: r.handle,
+      ...p,
+    })),
   );
   for (const r of targets.filter((r) => r.profileStatus === 'needs_reconnect')) {
     problems.push({ variantId: r.variant.id, network: r.network, handle: r.handle, post: 0, field: 'text', code: 'not_supported', message: `${r.handle} must be reconnected before it can publish.` });

@@ -29,6 +29,8 @@ export const posts = pgTable(
     campaignId: uuid('campaign_id').references(() => campaigns.id, { onDelete: 'set null' }),
     text: text('text').notNull().default(''),
     tags: text('tags').array().notNull().default([]),
+    /** Media library items, in order, for every variant that does not choose its own. */
+    mediaIds: uuid('media_ids').array().notNull().default([]),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
@@ -51,6 +53,8 @@ export const postVariants = pgTable(
     profileId: uuid('profile_id').notNull().references(() => socialProfiles.id, { onDelete: 'cascade' }),
     /** Null: use the post's shared text. */
     text: text('text'),
+    /** Null: use the post's media. */
+    mediaIds: uuid('media_ids').array(),
     status: text('status', { enum: VARIANT_STATUSES }).notNull().default('draft'),
     scheduledAt: timestamp('scheduled_at', { withTimezone: true }),
     /**

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import sharp from 'sharp';
 import { eq } from 'drizzle-orm';
 import { BACKENDS } from '../helpers/db.ts';
+import { form } from '../helpers/multipart.ts';
 import { createTestApp, memberWithRole, setupOwner, type Client, type TestApp } from '../helpers/app.ts';
 import { auditEvents } from '../../src/workspaces/schema.ts';
 import { mediaAssets } from '../../src/media/schema.ts';
@@ -15,19 +16,6 @@ import { buildVideo } from './mp4-fixture.ts';
 
 const IMAGE_LIMIT = 300_000;
 const VIDEO_LIMIT = 1_000_000;
-
-/** A multipart/form-data body as a browser sends it. */
-function form(parts: { name: string; value: string | Buffer; filename?: string; type?: string }[]) {
-  const boundary = `----chorus${randomBytes(8).toString('hex')}`;
-  const chunks: Buffer[] = [];
-  for (const part of parts) {
-    const disposition = `form-data; name="${part.name}"${part.filename !== undefined ? `; filename="${part.filename}"` : ''}`;
-    const head = `--${boundary}\r\nContent-Disposition: ${disposition}\r\n${part.type ? `Content-Type: ${part.type}\r\n` : ''}\r\n`;
-    chunks.push(Buffer.from(head), Buffer.isBuffer(part.value) ? part.value : Buffer.from(part.value), Buffer.from('\r\n'));
-  }
-  chunks.push(Buffer.from(`--${boundary}--\r\n`));
-  return { body: Buffer.concat(chunks), contentType: `multipart/form-data; boundary=${boundary}` };
-}
 
 const png = (width: number, height: number, color = { r: 200, g: 40, b: 90 }) =>
   sharp({ create: { width, height, channels: 3, background: color } }).png().toBuffer();

@@ -1,4 +1,9 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { form } from '../helpers/multipart.ts';
 import { eq } from 'drizzle-orm';
 import { BACKENDS } from '../helpers/db.ts';
 import { createTestApp, memberWithRole, setupOwner, type Client, type TestApp } from '../helpers/app.ts';
@@ -40,7 +45,7 @@ describe.each(BACKENDS)('publishing to Bluesky (%s)', (backend) => {
 
   beforeAll(async () => {
     account = accounts[backend]!;
-    t = await createTestApp(backend, { work: true, connectors: connectorsFrom([createBlueskyConnector()]) });
+    t = await createTestApp(backend, { work: true, connectors: connectorsFrom([createBlueskyConnector()]), config: { dataDir: mkdtempSync(join(tmpdir(), 'chorus-pub-')) } });
     ({ owner, workspaceId } = await setupOwner(t.app));
     const connected = await owner.request('POST', ws('/profiles/app-password'), { network: 'bluesky', serviceUrl: net.pdsUrl, identifier: account.handle, password: account.appPassword });
     expect(connected.statusCode).toBe(201);
@@ -76,6 +81,27 @@ describe.each(BACKENDS)('publishing to Bluesky (%s)', (backend) => {
     }
     const onNetwork = await postsOnNetwork(account);
     for (let i = 0; i < 3; i++) expect(onNetwork.filter((p) => p.text === `Scheduled ${backend} #${i} 🎉`)).toHaveLength(1);
+  });
+
+  it('publishes an image from the media library with its alt text', async () => {
+    const image = await sharp({ create: { width: 640, height: 360, channels: 3, background: { r: 30, g: 120, b: 200 } } }).png().toBuffer();
+    const { body, contentType } = form([
+      { name: 'altText', value: 'A blue rectangle, our new logo' },
+      { name: 'file', value: image, filename: 'logo.png', type: 'image/png' },
+    ]);
+    const uploaded = await owner.request('POST', ws('/media'), body, { 'content-type': contentType });
+    expect(uploaded.statusCode, uploaded.body).toBe(201);
+    const mediaId = uploaded.json().media.id;
+    const created = await owner.request('POST', ws('/posts'), { text: `With an image ${backend}`, mediaIds: [mediaId], variants: [{ profileId }] });
+    expect(created.json().variants[0]).toMatchObject({ mediaIds: [mediaId], problems: [] });
+    await owner.request('POST', ws(`/posts/${created.json().post.id}/schedule`), {});
+    await waitFor(async () => (await owner.request('GET', ws(`/posts/${created.json().post.id}`))).json().variants[0].status === 'published');
+    const { data } = await account.agent.com.atproto.repo.listRecords({ repo: account.did, collection: 'app.bsky.feed.post', limit: 20 });
+    const record = data.records.find((r) => (r.value as { text: string }).text === `With an image ${backend}`)!.value as {
+      embed: { $type: string; images: { alt: string; aspectRatio?: { width: number; height: number } }[] };
+    };
+    expect(record.embed.$type).toBe('app.bsky.embed.images');
+    expect(record.embed.images[0]).toMatchObject({ alt: 'A blue rectangle, our new logo' });
   });
 
   it('refuses to schedule what the network would refuse, and says why', async () => {

@@ -99,3 +99,37 @@ describe('Bluesky sign-in through an entryway', () => {
     expect(next.accessToken).not.toBe(credentials.accessToken);
   });
 });
+
+describe('Bluesky direct messages (recorded: the local network has no chat service)', () => {
+  const jwt = (scope: string) => `e30.${Buffer.from(JSON.stringify({ scope, sub: 'did:plc:alice', exp: 1795442400 })).toString('base64url')}.c2ln`;
+  const privileged = { ...creds, accessToken: jwt('com.atproto.appPassPrivileged') };
+
+  it('syncs new messages from others through the chat proxy and answers in the conversation', async () => {
+    const { fake, bsky } = setup();
+    fake.on(`GET ${PDS}/xrpc/app.bsky.notification.listNotifications`, fx('notifications_empty')).on(`GET ${PDS}/xrpc/chat.bsky.convo.getLog`, fx('chat_log')).on(`GET ${PDS}/xrpc/chat.bsky.convo.getLog`, fx('chat_log_empty'));
+    const page = await bsky.fetchConversations(privileged);
+    const log = fake.sent.find((s) => s.url.pathname.endsWith('chat.bsky.convo.getLog'))!;
+    expect(log.headers['atproto-proxy']).toBe('did:web:api.bsky.chat#bsky_chat');
+    expect(page.items).toEqual([
+      { id: 'chat:3ksd6mf3ye22a', kind: 'dm', text: 'hi, where is my order?', createdAt: '2026-11-23T11:20:00.000Z', author: { id: 'did:plc:bob', handle: 'bob.example.com', displayName: 'Bob', avatarUrl: 'https://cdn.bsky.app/img/avatar/plain/bob@jpeg' }, threadId: 'chat:3ksd6mekd6k2a' },
+    ]);
+    expect(JSON.parse(page.cursor!)).toEqual({ ids: [], chat: '2222222222222' });
+
+    fake.reply(fx('chat_sent'));
+    const sent = await bsky.reply(privileged, { inReplyTo: page.items[0]!.id, threadId: page.items[0]!.threadId!, text: 'on its way', idempotencyKey: 'dm-1' });
+    expect(sent).toEqual({ id: 'chat:3ksd6mkkgs22a' });
+    const req = fake.sent.at(-1)!;
+    expect(`${req.method} ${req.url.pathname}`).toBe('POST /xrpc/chat.bsky.convo.sendMessage');
+    expect(req.headers['atproto-proxy']).toBe('did:web:api.bsky.chat#bsky_chat');
+    expect(req.json()).toEqual({ convoId: '3ksd6mekd6k2a', message: { text: 'on its way' } });
+  });
+
+  it('leaves DMs alone when the app password does not grant them, and says so when asked to answer one', async () => {
+    const { fake, bsky } = setup();
+    fake.reply(fx('notifications_empty'));
+    const plain = { ...creds, accessToken: jwt('com.atproto.appPass') };
+    expect(await bsky.fetchConversations(plain)).toEqual({ items: [], cursor: null });
+    expect(fake.sent).toHaveLength(1);
+    await expect(bsky.reply(plain, { inReplyTo: 'chat:1', threadId: 'chat:2', text: 'x', idempotencyKey: 'k' })).rejects.toBeInstanceOf(PermissionDenied);
+  });
+});

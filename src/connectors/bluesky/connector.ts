@@ -17,8 +17,9 @@ import type {
   RemoteProfile,
   SearchPage,
 } from '../connector.ts';
-import { AuthExpired, InvalidCredentials, InvalidResponse, NotSupported, Rejected, Transient, WrongService } from '../errors.ts';
+import { AuthExpired, InvalidCredentials, InvalidResponse, NotSupported, PermissionDenied, Rejected, Transient, WrongService } from '../errors.ts';
 import { BLUESKY_MAX_GRAPHEMES } from '../text/bluesky.ts';
+import { BlueskyChat, canUseChat } from './chat.ts';
 import { toConversationItem, toRemotePost } from './read.ts';
 import { BlueskyPublisher, service } from './publish.ts';
 import { Notifications, Posts, PostRecordValue, ProfileDetailed, SearchAnswer, Session } from './schemas.ts';
@@ -30,7 +31,7 @@ export const blueskyInfo: ConnectorInfo = {
   displayName: 'Bluesky',
   apiVersion: 'AT Protocol XRPC (com.atproto.*, app.bsky.* lexicons)',
   auth: 'app-password',
-  capabilities: ['publish.text', 'publish.images', 'publish.video', 'publish.linkCard', 'publish.thread', 'delete', 'reply', 'mentions', 'comments', 'search', 'metrics.post', 'metrics.profile'],
+  capabilities: ['publish.text', 'publish.images', 'publish.video', 'publish.linkCard', 'publish.thread', 'delete', 'reply', 'dms', 'mentions', 'comments', 'search', 'metrics.post', 'metrics.profile'],
   limits: {
     text: { maxLength: BLUESKY_MAX_GRAPHEMES, counting: 'graphemes' },
     media: {
@@ -50,6 +51,7 @@ export function createBlueskyConnector(ctx: ConnectorContext = {}): Connector {
   const xrpc = new Xrpc(ctx.http);
   const now = xrpc.http.options.now;
   const publisher = new BlueskyPublisher(xrpc, now);
+  const chat = new BlueskyChat(xrpc);
   const token = (c: Credentials) => c.accessToken;
 
   const fromSession = (serviceUrl: string, s: z.infer<typeof Session>): Credentials => {
@@ -67,7 +69,8 @@ export function createBlueskyConnector(ctx: ConnectorContext = {}): Connector {
       serviceUrl: typeof pds === 'string' ? pds : serviceUrl,
       ...(expiresAt ? { expiresAt } : {}),
       ...(refreshExpiresAt ? { refreshExpiresAt } : {}),
-      extra: { handle: s.handle, sessionServiceUrl: serviceUrl },
+      // Whether the app password grants DMs, so the UI can say so at connect time.
+      extra: { handle: s.handle, sessionServiceUrl: serviceUrl, dms: canUseChat(s.accessJwt) ? 'allowed' : 'not-allowed' },
     };
   };
 
@@ -133,7 +136,13 @@ export function createBlueskyConnector(ctx: ConnectorContext = {}): Connector {
         ...(embed?.external?.uri ? { linkUrl: embed.external.uri } : {}),
       };
     },
-    async reply(creds, { inReplyTo, text, idempotencyKey }) {
+    async reply(creds, { inReplyTo, text, idempotencyKey, threadId }) {
+      if (inReplyTo.startsWith('chat:')) {
+        const convoId = threadId?.startsWith('chat:') ? threadId.slice(5) : undefined;
+        if (!convoId) throw new Rejected(NETWORK, 'Answering a Bluesky DM needs its conversation (threadId "chat:<convoId>").');
+        if (!canUseChat(creds.accessToken)) throw new PermissionDenied(NETWORK, 'This app password does not allow direct messages: create one with DM access and reconnect.');
+        return chat.send(service(creds), creds, convoId, text);
+      }
       const result = await publisher.publish(creds, { text, idempotencyKey, replyTo: inReplyTo });
       return result.posts[0]!;
     },
@@ -152,10 +161,11 @@ export function createBlueskyConnector(ctx: ConnectorContext = {}): Connector {
     async fetchConversations(creds, opts = {}): Promise<ConversationPage> {
       // Notifications come newest first: walk back to the stored instant, return oldest first.
       const since = decodeCursor(opts.since);
+      const notifSince = since?.at ? { at: since.at, ids: since.ids } : null;
       const limit = opts.limit ?? 50;
       const items: ConversationItem[] = [];
       const seen = new Set<string>();
-      let newest = since;
+      let newest = notifSince;
       let cursor: string | undefined;
       for (let page = 0; page < 10; page++) {
         const res = await xrpc.query(service(creds), 'app.bsky.notification.listNotifications', { query: { limit, cursor }, token: token(creds), schema: Notifications });
@@ -163,8 +173,8 @@ export function createBlueskyConnector(ctx: ConnectorContext = {}): Connector {
         for (const n of res.notifications) {
           if (!newest || n.indexedAt > newest.at) newest = { at: n.indexedAt, ids: [n.uri] };
           else if (n.indexedAt === newest.at && !newest.ids.includes(n.uri)) newest.ids.push(n.uri);
-          if (since && (n.indexedAt < since.at || (n.indexedAt === since.at && since.ids.includes(n.uri)))) {
-            if (n.indexedAt < since.at) reachedSince = true;
+          if (notifSince && (n.indexedAt < notifSince.at || (n.indexedAt === notifSince.at && notifSince.ids.includes(n.uri)))) {
+            if (n.indexedAt < notifSince.at) reachedSince = true;
             if (reachedSince) break;
             continue;
           }
@@ -176,9 +186,19 @@ export function createBlueskyConnector(ctx: ConnectorContext = {}): Connector {
         }
         cursor = res.cursor;
         // Without a cursor this is a first sync: one page of recent items, not the whole history.
-        if (reachedSince || !cursor || !since) break;
+        if (reachedSince || !cursor || !notifSince) break;
       }
-      return { items: items.reverse(), cursor: newest ? JSON.stringify(newest) : null };
+      items.reverse();
+      // DMs, when the app password allows them.
+      let chatCursor = since?.chat;
+      if (canUseChat(creds.accessToken)) {
+        const dms = await chat.sync(service(creds), creds, chatCursor);
+        items.push(...dms.items);
+        chatCursor = dms.cursor;
+        items.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+      }
+      const next = { ...(newest ?? { ids: [] }), ...(chatCursor ? { chat: chatCursor } : {}) };
+      return { items, cursor: newest || chatCursor ? JSON.stringify(next) : null };
     },
     async search(creds, { q, cursor, limit }): Promise<SearchPage> {
       const res = await xrpc.query(service(creds), 'app.bsky.feed.searchPosts', { query: { q, cursor, limit: limit ?? 25 }, token: token(creds), schema: SearchAnswer });
@@ -188,11 +208,17 @@ export function createBlueskyConnector(ctx: ConnectorContext = {}): Connector {
 }
 
 /** The cursor is the newest indexedAt seen plus the ids seen at that instant (ties). */
-function decodeCursor(raw: string | null | undefined): { at: string; ids: string[] } | null {
+function decodeCursor(raw: string | null | undefined): { at?: string; ids: string[]; chat?: string } | null {
   if (!raw) return null;
   try {
-    const c = JSON.parse(raw) as { at?: unknown; ids?: unknown };
-    if (typeof c.at === 'string' && Array.isArray(c.ids)) return { at: c.at, ids: c.ids.filter((x): x is string => typeof x === 'string') };
+    const c = JSON.parse(raw) as { at?: unknown; ids?: unknown; chat?: unknown };
+    if (Array.isArray(c.ids)) {
+      return {
+        ids: c.ids.filter((x): x is string => typeof x === 'string'),
+        ...(typeof c.at === 'string' ? { at: c.at } : {}),
+        ...(typeof c.chat === 'string' ? { chat: c.chat } : {}),
+      };
+    }
   } catch {
     // fall through
   }

@@ -33,6 +33,8 @@ export interface CallSpec<T> {
   token?: string;
   schema?: z.ZodType<T>;
   idempotent?: boolean;
+  /** `atproto-proxy` target: the PDS forwards the call to that service (e.g. chat). */
+  proxy?: string;
 }
 
 export class Xrpc {
@@ -51,7 +53,7 @@ export class Xrpc {
       method: 'GET',
       url: this.url(service, nsid),
       ...(spec.query ? { query: spec.query } : {}),
-      headers: spec.token ? { authorization: `Bearer ${spec.token}` } : {},
+      headers: { ...(spec.token ? { authorization: `Bearer ${spec.token}` } : {}), ...(spec.proxy ? { 'atproto-proxy': spec.proxy } : {}) },
       schema: spec.schema,
     });
     return res.data;
@@ -59,6 +61,7 @@ export class Xrpc {
 
   async procedure<T>(service: string, nsid: string, spec: CallSpec<T>): Promise<T> {
     const headers: Record<string, string> = spec.token ? { authorization: `Bearer ${spec.token}` } : {};
+    if (spec.proxy) headers['atproto-proxy'] = spec.proxy;
     if (spec.bytes) headers['content-type'] = spec.bytes.mimeType;
     const res = await this.http.request<T>({
       method: 'POST',

@@ -10,6 +10,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { startInstance, type Instance } from '../../src/instance.ts';
 import { loadConfig } from '../../src/core/config.ts';
 import { socialProfiles } from '../../src/profiles/schema.ts';
+import { postVariants } from '../../src/publishing/schema.ts';
 import { startAtprotoNetwork, type LocalAtprotoNetwork, type TestAccount } from '../connectors/atproto-network.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -291,6 +292,17 @@ describe('publishing in the web app', () => {
     await phonePage.getByText(`@${bob.handle}`).waitFor();
     await shot(phonePage, 'profiles-phone');
     await phone.close();
+
+    // A post Chorus could not be sure about asks a person: it was published, or publish again.
+    const reason = 'Chorus stopped while publishing this post and the network cannot tell whether it arrived.';
+    await instance.chorus.db.update(postVariants).set({ status: 'needs_attention', lastError: reason }).where(eq(postVariants.id, aliceVariant.id));
+    await page.goto(`${url}/w/${workspaceId}/publish/calendar?view=list&date=${wednesday.toISODate()}`);
+    const attention = page.locator('.cal-list__item').filter({ hasText: shared });
+    await attention.getByText('Needs attention', { exact: true }).waitFor();
+    await attention.getByText(reason).waitFor();
+    await shot(page, 'needs-attention');
+    await attention.getByRole('button', { name: 'It was published' }).click();
+    await attention.getByText('Published', { exact: true }).waitFor();
     await context.close();
   });
 });

@@ -2,7 +2,7 @@ import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Link, useLocation, useNavigate, useParams } from 'react-router-dom';
 import { DateTime } from 'luxon';
-import { ApiError, post as postRequest } from '../../api/client.ts';
+import { ApiError, del as delRequest, post as postRequest } from '../../api/client.ts';
 import { can } from '../../api/session.ts';
 import {
   calendarKey,
@@ -18,6 +18,7 @@ import {
   type Variant,
   type VariantProblem,
 } from '../../api/publishing.ts';
+import { ConfirmDialog } from '../../components/Dialog.tsx';
 import { FormError } from '../../components/FormError.tsx';
 import { NetworkIcon, ProfileAvatar } from '../../components/NetworkIcon.tsx';
 import { Loading, useDocumentTitle } from '../../components/Page.tsx';
@@ -156,6 +157,16 @@ function ComposerForm({ initial, onCreated }: { initial: PostWithVariants | unde
     onSuccess: (saved) => {
       afterPublishAction(saved);
       toast('Back to draft: nothing is scheduled.');
+    },
+  });
+  const [deleting, setDeleting] = useState(false);
+  const remove = useMutation({
+    mutationFn: () => delRequest(`/workspaces/${workspace.id}/posts/${draft.postId}`),
+    onSuccess: () => {
+      toast('Post deleted.');
+      void client.invalidateQueries({ queryKey: calendarKey(workspace.id) });
+      void client.invalidateQueries({ queryKey: ['drafts', workspace.id] });
+      navigate(`/w/${workspace.id}/publish/drafts`);
     },
   });
   const saveDraft = useMutation({
@@ -314,12 +325,20 @@ function ComposerForm({ initial, onCreated }: { initial: PostWithVariants | unde
                 </div>
                 <p className="composer__zone muted small">{zoneLabel(zone)}</p>
               </div>
+              {new Set(scheduled.map((v) => v.scheduledAt)).size > 1 && (
+                <p className="field__hint">The profiles are scheduled at different times; rescheduling puts all of them at this time.</p>
+              )}
             </fieldset>
           )}
 
           <FormError error={schedule.error ?? unschedule.error ?? (draft.state === 'error' ? draft.error : null)} />
           <div className="composer__actions">
             <SaveStatus state={draft.state} />
+            {draft.postId && (
+              <button type="button" className="button button--ghost-danger" disabled={busy} onClick={() => setDeleting(true)}>
+                Delete
+              </button>
+            )}
             <button type="button" className="button" disabled={!canAct || saveDraft.isPending} onClick={() => saveDraft.mutate()}>
               Save draft
             </button>
@@ -340,6 +359,22 @@ function ComposerForm({ initial, onCreated }: { initial: PostWithVariants | unde
             )}
           </div>
           {!maySchedule && <p className="muted small">Your role may write drafts; a publisher or admin schedules them.</p>}
+          <ConfirmDialog
+            open={deleting}
+            title="Delete post"
+            message={<p>{scheduled.length ? 'Delete this post? Its scheduled publications are cancelled.' : 'Delete this draft?'} This cannot be undone.</p>}
+            confirmLabel="Delete post"
+            busy={remove.isPending}
+            error={<FormError error={remove.error} />}
+            onConfirm={() => {
+              draft.discard();
+              remove.mutate();
+            }}
+            onClose={() => {
+              setDeleting(false);
+              remove.reset();
+            }}
+          />
         </div>
       </div>
 

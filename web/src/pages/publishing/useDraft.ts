@@ -101,5 +101,12 @@ export function useDraft(workspaceId: string, initialPostId: string | null, cont
     [],
   );
 
-  return { postId, state, error, touch, flush, hasUnsaved: () => edits.current !== savedEdit.current };
+  /** Drops changes still waiting (the post is being deleted). */
+  const discard = useCallback(() => {
+    if (timer.current) clearTimeout(timer.current);
+    timer.current = null;
+    savedEdit.current = edits.current;
+  }, []);
+
+  return { postId, state, error, touch, flush, discard, hasUnsaved: () => edits.current !== savedEdit.current };
 }

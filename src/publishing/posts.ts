@@ -9,6 +9,7 @@ import { recordAudit, type Actor } from '../workspaces/audit.ts';
 import { socialProfiles } from '../profiles/schema.ts';
 import { validatePost, type PostProblem } from '../connectors/validate.ts';
 import { mediaSummaries } from '../media/service.ts';
+import { repeatInput } from './repeat.ts';
 import { campaigns, posts, postVariants, VARIANT_STATUSES, type VariantStatus } from './schema.ts';
 
 export type Post = typeof posts.$inferSelect;
@@ -28,6 +29,8 @@ export const createPostInput = z.object({
   campaignId: z.uuid().nullable().optional(),
   tags: tagsInput.default([]),
   mediaIds: mediaIdsInput.default([]),
+  /** Repeat this post (evergreen content): every N days, weeks or months. */
+  repeat: repeatInput.optional(),
   variants: z.array(variantInput).min(1, 'Pick at least one profile.').max(50),
 });
 
@@ -36,6 +39,7 @@ export const updatePostInput = z.object({
   campaignId: z.uuid().nullable().optional(),
   tags: tagsInput.optional(),
   mediaIds: mediaIdsInput.optional(),
+  repeat: repeatInput.optional(),
   /** The full set of target profiles: profiles left out are dropped from the post. */
   variants: z.array(variantInput).min(1).max(50).optional(),
 });
@@ -153,6 +157,7 @@ export async function createPost(chorus: Chorus, actor: Actor, workspaceId: stri
       text: input.text,
       tags: input.tags,
       mediaIds: input.mediaIds,
+      repeat: input.repeat ?? null,
       createdAt: now(),
       updatedAt: now(),
     });
@@ -197,6 +202,7 @@ export async function updatePost(chorus: Chorus, actor: Actor, workspaceId: stri
         ...(input.campaignId !== undefined ? { campaignId: input.campaignId } : {}),
         ...(input.tags !== undefined ? { tags: input.tags } : {}),
         ...(input.mediaIds !== undefined ? { mediaIds: input.mediaIds } : {}),
+        ...(input.repeat !== undefined ? { repeat: input.repeat } : {}),
         updatedAt: now(),
       })
       .where(eq(posts.id, postId));

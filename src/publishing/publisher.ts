@@ -10,6 +10,7 @@ import type { Connector, MediaInput, PublishResult } from '../connectors/connect
 import { mediaForPublishing } from '../media/service.ts';
 import { mediaStorage } from '../media/storage.ts';
 import { mediaIdsOf } from './posts.ts';
+import { continueSeries } from './repeat.ts';
 import { InvalidResponse, isConnectorError, OutcomeUnknown, RateLimited, Transient } from '../connectors/errors.ts';
 import { campaigns, posts, postVariants, publishAttempts } from './schema.ts';
 import { trackLinks } from '../links/service.ts';
@@ -174,6 +175,7 @@ async function recordOutcome(chorus: Chorus, claim: NonNullable<Awaited<ReturnTy
         .set({ status: 'published', remoteId: first?.id ?? null, remoteUrl: first?.url ?? null, publishedAt: now(), lastError: null, updatedAt: now() })
         .where(eq(postVariants.id, variant.id));
       await audit('post.published', { variantId: variant.id, remoteId: first?.id, url: first?.url, text: claim.text, alreadyExisted: outcome.result.alreadyExisted ?? false });
+      await continueSeries(chorus, tx, variant.postId);
       return;
     }
     // Anything else only applies if nobody has settled the variant meanwhile.
@@ -197,6 +199,8 @@ async function recordOutcome(chorus: Chorus, claim: NonNullable<Awaited<ReturnTy
     const [updated] = await tx.update(postVariants).set({ status, lastError: reason, updatedAt: now() }).where(stillOurs).returning();
     if (!updated) return;
     await audit(outcome.kind === 'failed' ? 'post.publish_failed' : 'post.needs_attention', { variantId: variant.id, reason });
+    // A failed occurrence does not end a series: the next one is still due.
+    await continueSeries(chorus, tx, variant.postId);
     if (claim.authorId) {
       await notify(chorus, tx, {
         userId: claim.authorId,

@@ -1,4 +1,4 @@
-import { bigserial, date, index, integer, pgTable, primaryKey, smallint, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigserial, date, index, integer, jsonb, pgTable, primaryKey, smallint, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { users } from '../auth/schema.ts';
 import { workspaces } from '../workspaces/schema.ts';
 import { socialProfiles } from '../profiles/schema.ts';
@@ -31,11 +31,28 @@ export const posts = pgTable(
     tags: text('tags').array().notNull().default([]),
     /** Media library items, in order, for every variant that does not choose its own. */
     mediaIds: uuid('media_ids').array().notNull().default([]),
+    /**
+     * Repeat rule of a recurring (evergreen) post: every `interval` days, weeks or months, until a
+     * date or for a number of occurrences. Copied to each occurrence.
+     */
+    repeat: jsonb('repeat').$type<RepeatRule | null>(),
+    /** The first post of a series of repeats (itself for the first), and which occurrence this is. */
+    seriesId: uuid('series_id'),
+    occurrence: integer('occurrence').notNull().default(1),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index('posts_workspace_idx').on(t.workspaceId)],
+  (t) => [index('posts_workspace_idx').on(t.workspaceId), uniqueIndex('posts_series_occurrence_key').on(t.seriesId, t.occurrence)],
 );
+
+export interface RepeatRule {
+  every: 'day' | 'week' | 'month';
+  interval: number;
+  /** Last day (workspace zone, YYYY-MM-DD) an occurrence may fall on. */
+  until?: string;
+  /** Total occurrences, the first included. */
+  count?: number;
+}
 
 export const VARIANT_STATUSES = ['draft', 'scheduled', 'publishing', 'published', 'failed', 'needs_attention'] as const;
 export type VariantStatus = (typeof VARIANT_STATUSES)[number];

@@ -109,6 +109,46 @@ describe.each(BACKENDS)('job engine (%s)', (backend) => {
     expect(rows.rows[0]!.n).toBe(1);
   });
 
+  it('queues many jobs in one statement, in a transaction, with their own options', async () => {
+    const seen: number[] = [];
+    // 'short': one queued job per singleton key (a job without a key counts as the key '').
+    await startEngine(defineJob({ name: 'test.many', policy: 'short', schema: z.object({ n: z.number() }), handler: async ({ n }) => void seen.push(n) }));
+    const later = new Date(Date.now() + 60_000);
+    await expect(engine.sendMany('test.many', [{ data: { n: 'one' } }])).rejects.toThrow();
+    await expect(engine.sendMany('test.unknown', [{ data: {} }])).rejects.toThrow(/Unknown job/);
+    await database.db
+      .transaction(async (tx) => {
+        await engine.sendMany('test.many', [{ data: { n: 0 }, options: { singletonKey: 'a' } }], tx);
+        throw new Error('roll back');
+      })
+      .catch(() => {});
+    await database.db.transaction(async (tx) => {
+      await engine.sendMany(
+        'test.many',
+        [
+          { data: { n: 1 }, options: { singletonKey: 'a' } },
+          { data: { n: 2 }, options: { singletonKey: 'b' } },
+          { data: { n: 3 }, options: { singletonKey: 'b' } }, // one of 2 and 3 is turned away: one queued job per key
+          { data: { n: 4 }, options: { singletonKey: 'c', startAfter: later } },
+        ],
+        tx,
+      );
+    });
+    await waitFor(() => seen.length >= 2);
+    await new Promise((r) => setTimeout(r, 1_200));
+    expect(seen).toHaveLength(2);
+    expect(seen).toContain(1);
+    expect([2, 3]).toContain(seen.find((n) => n !== 1));
+    const rows = await database.executeSql(
+      `select singleton_key as key, start_after > now() + interval '50 seconds' as later from pgboss.job where name = 'test.many' order by 1`,
+    );
+    expect(rows.rows).toEqual([
+      { key: 'a', later: false },
+      { key: 'b', later: false },
+      { key: 'c', later: true },
+    ]);
+  });
+
   it('refuses a payload that does not match the job schema', async () => {
     await startEngine(defineJob({ name: 'test.typed', schema: z.object({ n: z.number() }), handler: async () => {} }));
     await expect(engine.send('test.typed', { n: 'one' })).rejects.toThrow();

@@ -141,17 +141,25 @@ export class JobEngine {
   }
 
   async send(name: string, data: unknown, options: SendOptions = {}, tx?: Tx): Promise<string | null> {
+    const payload = this.payloadFor(name, data);
+    return this.boss.send(name, payload, { ...sendOptions(options), ...(tx ? { db: transactionExecutor(tx) } : {}) });
+  }
+
+  /**
+   * Queues many jobs of one kind in a single statement, each with its own options, validated as
+   * `send` validates them. Jobs a singleton key turns away are skipped silently, as with `send`;
+   * of two jobs in one call that share a key, either may be the one kept.
+   */
+  async sendMany(name: string, items: { data: unknown; options?: SendOptions }[], tx?: Tx): Promise<void> {
+    if (items.length === 0) return;
+    const jobs = items.map(({ data, options = {} }) => ({ name, data: this.payloadFor(name, data), ...sendOptions(options) }));
+    await this.boss.insert(jobs, tx ? { db: transactionExecutor(tx) } : {});
+  }
+
+  private payloadFor(name: string, data: unknown): object {
     const definition = this.definitions.get(name);
     if (!definition) throw new Error(`Unknown job ${name}`);
-    const payload = definition.schema.parse(data) as object;
-    return this.boss.send(name, payload, {
-      ...(options.startAfter ? { startAfter: options.startAfter } : {}),
-      ...(options.singletonKey ? { singletonKey: options.singletonKey } : {}),
-      ...(options.singletonSeconds ? { singletonSeconds: options.singletonSeconds } : {}),
-      ...(options.retryLimit !== undefined ? { retryLimit: options.retryLimit } : {}),
-      ...(options.id ? { id: options.id } : {}),
-      ...(tx ? { db: transactionExecutor(tx) } : {}),
-    });
+    return definition.schema.parse(data) as object;
   }
 
   async getJob(name: string, id: string) {
@@ -163,6 +171,17 @@ export class JobEngine {
     this.started = false;
     await this.boss.stop({ graceful: true, wait: true, close: false, timeout: 10_000 });
   }
+}
+
+/** SendOptions as pg-boss takes them, leaving out what is not set. */
+function sendOptions(options: SendOptions) {
+  return {
+    ...(options.startAfter ? { startAfter: options.startAfter } : {}),
+    ...(options.singletonKey ? { singletonKey: options.singletonKey } : {}),
+    ...(options.singletonSeconds ? { singletonSeconds: options.singletonSeconds } : {}),
+    ...(options.retryLimit !== undefined ? { retryLimit: options.retryLimit } : {}),
+    ...(options.id ? { id: options.id } : {}),
+  };
 }
 
 /**

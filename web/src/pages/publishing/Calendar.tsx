@@ -59,15 +59,17 @@ export function Calendar() {
   };
 
   // The window shown: whole weeks (Monday first) around the month, one week, or the month for the list.
+  const anchorDay = anchor.toISODate()!;
   const range = useMemo(() => {
+    const day = DateTime.fromISO(anchorDay, { zone });
     if (view === 'week') {
-      const start = anchor.startOf('week');
+      const start = day.startOf('week');
       return { start, end: start.plus({ days: 7 }) };
     }
-    const first = anchor.startOf('month');
+    const first = day.startOf('month');
     if (view === 'list') return { start: first, end: first.plus({ months: 1 }) };
     return { start: first.startOf('week'), end: first.endOf('month').endOf('week').plus({ milliseconds: 1 }).startOf('day') };
-  }, [view, anchor.toISODate()]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [view, anchorDay, zone]);
   const from = range.start.toUTC().toISO()!;
   const to = range.end.toUTC().toISO()!;
   const key = calendarQueryKey(workspace.id, from, to, filters);

@@ -1,4 +1,4 @@
-import { useEffect, useId, useMemo, useRef, useState } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Link, useLocation, useNavigate, useParams } from 'react-router-dom';
 import { DateTime } from 'luxon';
@@ -177,6 +177,7 @@ function ComposerForm({ initial, onCreated }: { initial: PostWithVariants | unde
   const formId = useId();
   if (profiles.isPending || networks.isPending) return <Loading />;
   if (readOnly && initial) return <ReadOnlyPost data={{ post: initial.post, variants }} onChange={afterPublishAction} />;
+  if (!mayDraft) return <p className="muted">Your role in {workspace.name} can read posts but not write them.</p>;
 
   const toggle = (profileId: string) => {
     const on = content.profileIds.includes(profileId);

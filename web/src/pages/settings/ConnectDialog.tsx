@@ -43,7 +43,6 @@ export function ConnectDialog({ workspaceId, networks, start, onClose, onConnect
     if (started.current || !n || n.auth !== 'oauth2' || n.network === 'mastodon') return;
     started.current = true;
     oauth.mutate({ network: n.network });
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 
   const pick = (network: NetworkInfo) => {

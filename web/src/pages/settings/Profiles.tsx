@@ -39,7 +39,6 @@ export function Profiles() {
       toast(params.get('message') || `The connection failed (${error}).`, 'error');
     }
     setParams({}, { replace: true });
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [params]);
 
   const check = useMutation({

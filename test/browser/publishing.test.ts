@@ -263,6 +263,20 @@ describe('publishing in the web app', () => {
     await page.getByLabel(`Text for @${bob.handle}`).waitFor();
     expect(await page.getByLabel(`Text for @${bob.handle}`).inputValue()).toBe(bobText);
 
+    // A draft is kept without pressing anything, listed under Drafts, and can be deleted.
+    await page.getByRole('link', { name: 'New post' }).click();
+    await page.getByRole('button', { name: `@${bob.handle}` }).click();
+    const idea = 'An idea for later, not ready yet';
+    await page.getByLabel('Text', { exact: true }).fill(idea);
+    await page.getByRole('status').filter({ hasText: /^Saved$/ }).waitFor();
+    await page.getByRole('link', { name: 'Drafts' }).click();
+    await page.getByRole('link', { name: new RegExp(idea) }).click();
+    expect(await page.getByLabel('Text', { exact: true }).inputValue()).toBe(idea);
+    await page.getByRole('button', { name: 'Delete', exact: true }).click();
+    await page.getByRole('dialog', { name: 'Delete post' }).getByRole('button', { name: 'Delete post' }).click();
+    await page.getByText('No drafts').waitFor();
+    await shot(page, 'drafts-empty');
+
     // Publish now: the calendar follows it until it is out, and the post opens read-only with its link.
     await page.getByRole('link', { name: 'New post' }).click();
     await page.getByRole('button', { name: `@${alice.handle}` }).click();

@@ -296,9 +296,13 @@ describe('publishing in the web app', () => {
     // The same pages on a phone.
     const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, storageState: await context.storageState() });
     const phonePage = await phone.newPage();
+    // Phones open the calendar as a list.
     await phonePage.goto(`${url}/w/${workspaceId}/publish/calendar?date=${wednesday.toISODate()}`);
-    await phonePage.locator(`[data-day="${friday.toISODate()}"]`).waitFor();
+    await phonePage.getByRole('region', { name: wednesday.plus({ days: 1 }).toFormat('cccc d LLLL') }).getByText(`@${bob.handle}`, { exact: true }).waitFor();
     await shot(phonePage, 'calendar-phone');
+    await phonePage.getByRole('button', { name: 'Month', exact: true }).click();
+    await phonePage.locator(`[data-day="${friday.toISODate()}"]`).waitFor();
+    await shot(phonePage, 'calendar-month-phone');
     await phonePage.goto(`${url}/w/${workspaceId}/publish/posts/${postId}`);
     await phonePage.getByLabel(`Text for @${bob.handle}`).waitFor();
     await shot(phonePage, 'composer-phone');

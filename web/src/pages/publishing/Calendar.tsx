@@ -39,7 +39,10 @@ export function Calendar() {
   const { workspace } = useShell();
   const zone = workspace.timezone;
   const [params, setParams] = useSearchParams();
-  const view = (VIEWS.some((v) => v.id === params.get('view')) ? params.get('view') : 'month') as View;
+  // Phones start on the list: a month of tiny cells is hard to read and to tap.
+  const [narrow] = useState(() => window.matchMedia('(max-width: 640px)').matches);
+  const defaultView: View = narrow ? 'list' : 'month';
+  const view = (VIEWS.some((v) => v.id === params.get('view')) ? params.get('view') : defaultView) as View;
   const todayDate = DateTime.now().setZone(zone).startOf('day');
   const anchorParam = params.get('date');
   const anchor = anchorParam && DateTime.fromISO(anchorParam, { zone }).isValid ? DateTime.fromISO(anchorParam, { zone }).startOf('day') : todayDate;
@@ -172,7 +175,7 @@ export function Calendar() {
         </div>
         <div className="segmented" role="group" aria-label="View">
           {VIEWS.map((v) => (
-            <button key={v.id} type="button" className="segmented__option" aria-pressed={view === v.id} onClick={() => set({ view: v.id === 'month' ? null : v.id })}>
+            <button key={v.id} type="button" className="segmented__option" aria-pressed={view === v.id} onClick={() => set({ view: v.id === defaultView ? null : v.id })}>
               {v.label}
             </button>
           ))}

@@ -127,10 +127,11 @@ describe('publishing in the web app', () => {
 
     // Organisation owners enter OAuth apps; the secret is never shown again.
     const xApp = page.getByRole('form', { name: 'X app' });
+    await page.locator('details[data-network="x"] > summary').click();
     await xApp.getByLabel('Client id').fill('x-client-id');
     await xApp.getByLabel('Client secret').fill('x-client-secret');
     await xApp.getByRole('button', { name: 'Save X app' }).click();
-    await xApp.getByText('Configured').waitFor();
+    await page.locator('details[data-network="x"] > summary').getByText('Configured').waitFor();
     expect(await xApp.getByLabel('Client secret').inputValue()).toBe('');
     expect(await xApp.getByLabel('Client secret').getAttribute('placeholder')).toContain('stored');
 

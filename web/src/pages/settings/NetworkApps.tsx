@@ -23,7 +23,7 @@ export function NetworkApps({ networks }: { networks: NetworkInfo[] }) {
         <ul className="app-list">
           {networks.map((network) => (
             <li key={network.network}>
-              <NetworkAppForm network={network} app={apps.data.find((a) => a.network === network.network && !a.instanceUrl)} />
+              <NetworkAppItem network={network} app={apps.data.find((a) => a.network === network.network && !a.instanceUrl)} />
             </li>
           ))}
         </ul>
@@ -33,6 +33,23 @@ export function NetworkApps({ networks }: { networks: NetworkInfo[] }) {
 }
 
 const listOf = (names: string[]) => (names.length < 2 ? names.join('') : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`);
+
+/** One network: a summary line that opens its form. */
+function NetworkAppItem({ network, app }: { network: NetworkInfo; app: NetworkApp | undefined }) {
+  return (
+    <details className="app-item" data-network={network.network}>
+      <summary className="app-item__summary">
+        <NetworkIcon network={network.network} size={24} />
+        <span className="app-item__name">{network.displayName}</span>
+        {app ? <span className="badge badge--success">Configured</span> : <span className="badge">Not set up</span>}
+        <span className="app-item__action" aria-hidden="true">
+          {app ? 'Change' : 'Set up'}
+        </span>
+      </summary>
+      <NetworkAppForm network={network} app={app} />
+    </details>
+  );
+}
 
 function NetworkAppForm({ network, app }: { network: NetworkInfo; app: NetworkApp | undefined }) {
   const client = useQueryClient();
@@ -57,11 +74,6 @@ function NetworkAppForm({ network, app }: { network: NetworkInfo; app: NetworkAp
         save.mutate(formValues(form), { onSuccess: () => ((form.elements.namedItem('clientSecret') as HTMLInputElement).value = '') });
       }}
     >
-      <div className="app-form__head">
-        <NetworkIcon network={network.network} size={24} />
-        <h3>{network.displayName}</h3>
-        {app ? <span className="badge badge--success">Configured</span> : <span className="badge">Not set up</span>}
-      </div>
       <CopyField label="Redirect URI to register" value={network.redirectUri} />
       <div className="form--inline">
         <TextField label="Client id" name="clientId" required autoComplete="off" defaultValue={app?.clientId ?? ''} error={errors.clientId} />

@@ -48,6 +48,9 @@ export interface SendOptions {
   id?: string;
 }
 
+/** Advisory lock key held while queues and schedules are created. */
+const QUEUE_SETUP_LOCK = 7_262_687_002;
+
 export const defineJob = <S extends z.ZodType>(definition: JobDefinition<S>): JobDefinition<S> => definition;
 
 export class JobEngine {
@@ -87,19 +90,23 @@ export class JobEngine {
   async start({ work }: { work: boolean }): Promise<void> {
     await this.boss.start();
     this.started = true;
-    for (const definition of this.definitions.values()) {
-      await this.boss.createQueue(definition.name, {
-        name: definition.name,
-        policy: definition.policy ?? 'standard',
-        retryLimit: definition.retryLimit ?? 3,
-        retryDelay: definition.retryDelaySeconds ?? 5,
-        retryBackoff: definition.retryBackoff ?? true,
-        expireInSeconds: definition.expireInSeconds ?? 15 * 60,
-      });
-      if (definition.cron) {
-        await this.boss.schedule(definition.name, definition.cron, {}, { tz: definition.cronTimezone ?? 'UTC' });
+    // pg-boss creates a table partition per queue; two processes doing it at once can deadlock
+    // (seen with two workers starting together on a new database), so one process at a time does.
+    await this.database.withExclusiveLock(QUEUE_SETUP_LOCK, async () => {
+      for (const definition of this.definitions.values()) {
+        await this.boss.createQueue(definition.name, {
+          name: definition.name,
+          policy: definition.policy ?? 'standard',
+          retryLimit: definition.retryLimit ?? 3,
+          retryDelay: definition.retryDelaySeconds ?? 5,
+          retryBackoff: definition.retryBackoff ?? true,
+          expireInSeconds: definition.expireInSeconds ?? 15 * 60,
+        });
+        if (definition.cron) {
+          await this.boss.schedule(definition.name, definition.cron, {}, { tz: definition.cronTimezone ?? 'UTC' });
+        }
       }
-    }
+    });
     if (work) {
       for (const definition of this.definitions.values()) await this.startWorker(definition);
     }

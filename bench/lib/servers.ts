@@ -94,7 +94,7 @@ export async function spawnServer(options: SpawnOptions): Promise<Server> {
 }
 
 /** SIGTERM to the process group (npm start runs Chorus as a grandchild), SIGKILL after 15 s. */
-async function stopProcess(child: ChildProcess): Promise<void> {
+export async function stopProcess(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const signalGroup = (signal: NodeJS.Signals) => {
@@ -118,6 +118,42 @@ async function stopProcess(child: ChildProcess): Promise<void> {
     await sleep(100);
   }
   signalGroup('SIGKILL');
+}
+
+export interface Worker {
+  /** Milliseconds from spawning the process to the line saying it runs. */
+  startMs: number;
+  /** The last few thousand characters it wrote, to explain a failure. */
+  output(): string;
+  stop(): Promise<void>;
+}
+
+/** Spawns `chorus worker` in its own process group and waits until it says it is running. */
+export async function chorusWorker(env: Record<string, string | undefined>, timeoutMs = 60_000): Promise<Worker> {
+  let output = '';
+  const keep = (chunk: Buffer) => {
+    output = (output + chunk.toString()).slice(-8000);
+  };
+  const started = performance.now();
+  const child = spawn(process.execPath, [CHORUS_BIN, 'worker'], {
+    cwd: ROOT,
+    env: { ...process.env, LOG_LEVEL, ...env, NODE_ENV: 'production' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  child.stdout!.on('data', keep);
+  child.stderr!.on('data', keep);
+  let exited: number | string | null = null;
+  child.on('exit', (code, signal) => (exited = code ?? signal ?? 'unknown'));
+  while (!/Chorus worker .* is running/.test(output)) {
+    if (exited !== null) throw new Error(`chorus worker exited (${exited}) before it ran:\n${output}`);
+    if (performance.now() - started > timeoutMs) {
+      await stopProcess(child);
+      throw new Error(`chorus worker did not start within ${timeoutMs} ms:\n${output}`);
+    }
+    await sleep(10);
+  }
+  return { startMs: performance.now() - started, output: () => output, stop: () => stopProcess(child) };
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -14,6 +14,7 @@ import { Composer } from './pages/publishing/Composer.tsx';
 import { Calendar } from './pages/publishing/Calendar.tsx';
 import { Campaigns } from './pages/publishing/Campaigns.tsx';
 import { Drafts } from './pages/publishing/Drafts.tsx';
+import { MediaLibrary } from './pages/media/MediaLibrary.tsx';
 import { Profiles, ProfilesRedirect } from './pages/settings/Profiles.tsx';
 import { Inbox } from './pages/inbox/Inbox.tsx';
 import { Listen } from './pages/listening/Listen.tsx';
@@ -63,6 +64,7 @@ export function App() {
           <Route path="posts/:postId" element={<Composer />} />
           <Route path="drafts" element={<Drafts />} />
           <Route path="campaigns" element={<Campaigns />} />
+          <Route path="media" element={<MediaLibrary />} />
         </Route>
         <Route path="inbox" element={<Inbox />} />
         <Route path="listen" element={<Listen />} />

@@ -10,6 +10,7 @@ import './styles/base.css';
 import './styles/layout.css';
 import './styles/components.css';
 import './styles/publishing.css';
+import './styles/media.css';
 
 /** A session that ended elsewhere (expired, signed out, password changed) sends the user to sign in. */
 const onError = (error: Error) => {

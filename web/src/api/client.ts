@@ -11,6 +11,9 @@ export const setCsrfToken = (token: string | null): void => {
   csrfToken = token;
 };
 
+/** For requests that cannot go through `api` (uploads with progress). */
+export const currentCsrfToken = (): string | null => csrfToken;
+
 export interface FieldError {
   field: string;
   message: string;

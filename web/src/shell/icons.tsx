@@ -68,3 +68,27 @@ export const Logo = () => (
     <circle cx="16" cy="12" r="2.5" fill="white" />
   </svg>
 );
+export const BellIcon = () => (
+  <Icon>
+    <path d="M6 16V11a6 6 0 0 1 12 0v5l1.5 2h-15z" />
+    <path d="M10 20.5a2 2 0 0 0 4 0" />
+  </Icon>
+);
+export const ImageIcon = () => (
+  <Icon>
+    <rect x="3" y="4" width="18" height="16" rx="2" />
+    <circle cx="9" cy="10" r="1.8" />
+    <path d="m21 16-5-5-9 9" />
+  </Icon>
+);
+export const VideoIcon = () => (
+  <Icon>
+    <rect x="3" y="5.5" width="13" height="13" rx="2" />
+    <path d="m16 10.5 5-3v9l-5-3" />
+  </Icon>
+);
+export const UploadIcon = () => (
+  <Icon>
+    <path d="M12 16V4M7 9l5-5 5 5M4 16v3a1.5 1.5 0 0 0 1.5 1.5h13A1.5 1.5 0 0 0 20 19v-3" />
+  </Icon>
+);

@@ -18,8 +18,9 @@ export function PublishLayout() {
     ...(draft ? [{ to: 'compose', label: 'Compose' }] : []),
     { to: 'drafts', label: 'Drafts' },
     { to: 'campaigns', label: 'Campaigns' },
+    { to: 'media', label: 'Media' },
   ];
-  const onCampaigns = location.pathname.endsWith('/publish/campaigns');
+  const onCampaigns = location.pathname.endsWith('/publish/campaigns') || location.pathname.endsWith('/publish/media');
   const none = profiles.data?.length === 0;
 
   return (

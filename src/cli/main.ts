@@ -1,6 +1,6 @@
 import { createInterface } from 'node:readline';
 import { Command, Option } from 'commander';
-import { loadConfig, ConfigError } from '../core/config.ts';
+import { loadConfig, ConfigError, NO_SECRET_KEY } from '../core/config.ts';
 import { openConfiguredDatabase, startInstance } from '../instance.ts';
 import { runMigrations } from '../core/migrate.ts';
 import { backup, restore } from './backup.ts';
@@ -76,7 +76,7 @@ program
   .description('Restore an embedded-database backup into an empty data directory')
   .argument('<file>', 'a file written by `chorus backup`')
   .action(async (file: string) => {
-    console.log(await restore(loadConfig(), file));
+    console.log(await restore(loadConfig(process.env, { secretKey: NO_SECRET_KEY }), file));
   });
 
 function parsePort(value: string): number {

@@ -30,6 +30,8 @@ const envSchema = z.object({
   /** smtp://user:pass@host:587 or smtps://…: email notifications. Unset: no email. */
   SMTP_URL: z.string().regex(/^smtps?:\/\//, 'SMTP_URL must start with smtp:// or smtps://').optional(),
   MAIL_FROM: z.string().min(3).default('Chorus <chorus@localhost>'),
+  /** How often each profile's mentions, comments and DMs are fetched. */
+  INBOX_SYNC_SECONDS: z.coerce.number().int().min(10).default(60),
   /** How long a publish attempt may stay open before it is presumed dead and reconciled. */
   PUBLISH_LEASE_SECONDS: z.coerce.number().int().min(1).default(300),
   /** Behind a reverse proxy: true, or the number of proxies to trust for the client address. */
@@ -54,6 +56,7 @@ export type Config = {
   trustProxy: boolean | number;
   publishLeaseSeconds: number;
   smtpUrl: string | undefined;
+  inboxSyncSeconds: number;
   mailFrom: string;
   mediaMaxImageBytes: number;
   mediaMaxVideoBytes: number;
@@ -61,8 +64,15 @@ export type Config = {
 
 export class ConfigError extends Error {}
 
+/**
+ * For commands that never open sealed data (restore brings its own key back): passing it keeps
+ * `loadConfig` from generating a key file as a side effect.
+ */
+export const NO_SECRET_KEY = Buffer.alloc(0);
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
-  const parsed = envSchema.safeParse(env);
+  // An empty variable (FOO= in an env file) means unset, not an invalid value.
+  const parsed = envSchema.safeParse(Object.fromEntries(Object.entries(env).filter(([, value]) => value !== '')));
   if (!parsed.success) {
     const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
@@ -76,7 +86,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     host: e.HOST,
     dataDir,
     databaseUrl: e.DATABASE_URL,
-    secretKey: e.CHORUS_SECRET_KEY ? Buffer.from(e.CHORUS_SECRET_KEY, 'hex') : loadOrCreateKey(dataDir),
+    secretKey: overrides.secretKey ?? (e.CHORUS_SECRET_KEY ? Buffer.from(e.CHORUS_SECRET_KEY, 'hex') : loadOrCreateKey(dataDir)),
     publicUrl,
     logLevel: e.LOG_LEVEL,
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
@@ -88,6 +98,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     mediaMaxImageBytes: e.MEDIA_MAX_IMAGE_BYTES,
     mediaMaxVideoBytes: e.MEDIA_MAX_VIDEO_BYTES,
     smtpUrl: e.SMTP_URL,
+    inboxSyncSeconds: e.INBOX_SYNC_SECONDS,
     mailFrom: e.MAIL_FROM,
     ...overrides,
   };

@@ -78,7 +78,7 @@ async function openPglite(dataDir: string | undefined): Promise<Database> {
  * PGlite is one process's database. A second process opening the same files would corrupt them,
  * so the data directory carries a lock naming its owner; a lock left by a dead process is taken over.
  */
-function takeDataDirLock(dataDir: string): () => void {
+export function takeDataDirLock(dataDir: string): () => void {
   const file = join(dataDir, 'chorus.lock');
   if (existsSync(file)) {
     const pid = Number(readFileSync(file, 'utf8').trim());

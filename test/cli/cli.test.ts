@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -47,6 +47,10 @@ describe('the chorus command', () => {
 
   it('backs up and restores the embedded database', async () => {
     const file = join(root, 'backup.tar.gz');
+    // As an install without CHORUS_SECRET_KEY has it: the generated key beside the data.
+    writeFileSync(join(dataDir, 'secret.key'), `${'ef'.repeat(32)}\n`);
+    mkdirSync(join(dataDir, 'media'), { recursive: true });
+    writeFileSync(join(dataDir, 'media', 'probe.txt'), 'a media file');
     const backup = await runChorus(['backup', file], env);
     expect(backup.code, backup.output).toBe(0);
     expect(statSync(file).size).toBeGreaterThan(1000);
@@ -54,8 +58,16 @@ describe('the chorus command', () => {
     expect(refused.code).not.toBe(0);
     expect(refused.output).toContain('is not empty');
     const restoredDir = join(root, 'restored');
-    const restored = await runChorus(['restore', file], { DATA_DIR: restoredDir });
+    const restored = await runChorus(['restore', file], { DATA_DIR: restoredDir, CHORUS_SECRET_KEY: '' });
     expect(restored.code, restored.output).toBe(0);
+    // The key that seals stored credentials and the media files come back with the database.
+    expect(readFileSync(join(restoredDir, 'secret.key'), 'utf8')).toBe(readFileSync(join(dataDir, 'secret.key'), 'utf8'));
+    expect(readFileSync(join(restoredDir, 'media', 'probe.txt'), 'utf8')).toBe('a media file');
+    const notBackup = join(root, 'not-a-backup.tar.gz');
+    writeFileSync(notBackup, 'plain text');
+    const refusedJunk = await runChorus(['restore', notBackup], { DATA_DIR: join(root, 'elsewhere') });
+    expect(refusedJunk.code).not.toBe(0);
+    expect(refusedJunk.output).toContain('is not a Chorus backup');
     const database = await openDatabase({ kind: 'pglite', dataDir: restoredDir });
     try {
       expect((await database.db.select().from(users)).map((u) => u.email).sort()).toEqual(['boss@example.com', 'ops@example.com']);

@@ -25,6 +25,8 @@ import { Members } from './pages/settings/Members.tsx';
 import { Teams } from './pages/settings/Teams.tsx';
 import { AuditLog } from './pages/settings/AuditLog.tsx';
 import { Account } from './pages/settings/Account.tsx';
+import { PostingSlots } from './pages/settings/PostingSlots.tsx';
+import { LinkTracking } from './pages/settings/LinkTracking.tsx';
 
 export function App() {
   return (
@@ -73,6 +75,8 @@ export function App() {
           <Route index element={<Navigate to="workspace" replace />} />
           <Route path="workspace" element={<WorkspaceSettings />} />
           <Route path="profiles" element={<Profiles />} />
+          <Route path="slots" element={<PostingSlots />} />
+          <Route path="links" element={<LinkTracking />} />
           <Route path="members" element={<Members />} />
           <Route path="teams" element={<Teams />} />
           <Route path="audit" element={<AuditLog />} />

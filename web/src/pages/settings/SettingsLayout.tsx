@@ -8,6 +8,8 @@ export function SettingsLayout() {
   const tabs = [
     { to: 'workspace', label: 'Workspace' },
     { to: 'profiles', label: 'Social profiles' },
+    { to: 'slots', label: 'Posting slots' },
+    { to: 'links', label: 'Link tracking' },
     { to: 'members', label: 'Members & roles' },
     { to: 'teams', label: 'Teams' },
     ...(can(shell.workspace, 'audit.read') ? [{ to: 'audit', label: 'Audit log' }] : []),

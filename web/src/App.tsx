@@ -15,6 +15,7 @@ import { Calendar } from './pages/publishing/Calendar.tsx';
 import { Campaigns } from './pages/publishing/Campaigns.tsx';
 import { Drafts } from './pages/publishing/Drafts.tsx';
 import { MediaLibrary } from './pages/media/MediaLibrary.tsx';
+import { ImportCsv } from './pages/publishing/ImportCsv.tsx';
 import { Profiles, ProfilesRedirect } from './pages/settings/Profiles.tsx';
 import { Inbox } from './pages/inbox/Inbox.tsx';
 import { Listen } from './pages/listening/Listen.tsx';
@@ -67,6 +68,7 @@ export function App() {
           <Route path="drafts" element={<Drafts />} />
           <Route path="campaigns" element={<Campaigns />} />
           <Route path="media" element={<MediaLibrary />} />
+          <Route path="import" element={<ImportCsv />} />
         </Route>
         <Route path="inbox" element={<Inbox />} />
         <Route path="listen" element={<Listen />} />

@@ -19,6 +19,7 @@ export function PublishLayout() {
     { to: 'drafts', label: 'Drafts' },
     { to: 'campaigns', label: 'Campaigns' },
     { to: 'media', label: 'Media' },
+    ...(can(workspace, 'posts.schedule') ? [{ to: 'import', label: 'Import' }] : []),
   ];
   const onCampaigns = location.pathname.endsWith('/publish/campaigns') || location.pathname.endsWith('/publish/media');
   const none = profiles.data?.length === 0;

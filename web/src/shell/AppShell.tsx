@@ -5,6 +5,7 @@ import { NotFound } from '../pages/NotFound.tsx';
 import { InboxIcon, ListenIcon, Logo, MenuIcon, PublishIcon, ReportsIcon, SettingsIcon } from './icons.tsx';
 import { rememberWorkspace } from './lastWorkspace.ts';
 import { UserMenu } from './UserMenu.tsx';
+import { NotificationBell } from './NotificationBell.tsx';
 import { WorkspaceSwitcher } from './WorkspaceSwitcher.tsx';
 import type { ShellContext } from './useWorkspace.ts';
 
@@ -76,12 +77,14 @@ export function AppShell() {
           <Logo />
           <span className="topbar__workspace">{workspace.name}</span>
         </span>
+        <NotificationBell />
       </header>
       <div className="shell__scrim" aria-hidden="true" onClick={closeNav} />
       <aside className="sidebar" id="sidebar" aria-label="Sidebar">
         <div className="sidebar__brand">
           <Logo />
           <span>Chorus</span>
+          <NotificationBell />
           <button ref={closeButton} type="button" className="icon-button sidebar__close" aria-label="Close navigation" onClick={closeNav}>
             <span aria-hidden="true">×</span>
           </button>

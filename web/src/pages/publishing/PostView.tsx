@@ -8,6 +8,8 @@ import { useToast } from '../../components/Toasts.tsx';
 import { formatZoned } from '../../lib/zoned.ts';
 import { useShell } from '../../shell/useWorkspace.ts';
 import { PostPreview } from './Preview.tsx';
+import { LinkStats } from './LinkStats.tsx';
+import { PostNotes } from './PostNotes.tsx';
 
 export const STATUS: Record<VariantStatus, { label: string; tone: string }> = {
   draft: { label: 'Draft', tone: '' },
@@ -118,6 +120,8 @@ export function ReadOnlyPost({ data, onChange }: { data: PostWithVariants; onCha
               </li>
             ))}
           </ul>
+          {data.variants.some((v) => v.status === 'published') && <LinkStats postId={data.post.id} />}
+          <PostNotes postId={data.post.id} />
           <p>
             <Link to={`/w/${workspace.id}/publish/calendar`}>Back to the calendar</Link>
           </p>

@@ -168,8 +168,8 @@ export function ImportCsv() {
           )}
           {imported && (
             <p className="alert alert--success" role="status">
-              {r.imported === 1 ? '1 post is' : `${r.imported} posts are`} on the{' '}
-              <Link to={`/w/${workspace.id}/publish/calendar?view=list${firstDay ? `&date=${firstDay}` : ''}`}>calendar</Link>.
+              {r.imported === 1 ? '1 post is' : `${r.imported} posts are`} scheduled.{' '}
+              <Link to={`/w/${workspace.id}/publish/calendar?view=list${firstDay ? `&date=${firstDay}` : ''}`}>See {r.imported === 1 ? 'it' : 'them'} on the calendar</Link>
             </p>
           )}
           <div className="table-wrap">

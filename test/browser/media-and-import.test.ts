@@ -1,0 +1,193 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DateTime } from 'luxon';
+import sharp from 'sharp';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { startInstance, type Instance } from '../../src/instance.ts';
+import { loadConfig } from '../../src/core/config.ts';
+import { socialProfiles } from '../../src/profiles/schema.ts';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+/** Set CHORUS_SCREENSHOTS=1 to save screenshots of each step to /tmp/chorus-media-*.png. */
+const SCREENSHOTS = process.env.CHORUS_SCREENSHOTS === '1';
+const ZONE = 'Europe/Paris';
+const OWNER = { organizationName: 'Acme', workspaceName: 'Acme Social', name: 'Olivia Owner', email: 'olivia@example.com', password: 'correct horse battery', timezone: ZONE };
+const HANDLE = 'brand.test';
+
+describe('media library, CSV import and notifications in the web app', () => {
+  let dataDir: string;
+  let instance: Instance;
+  let browser: Browser;
+  let url: string;
+
+  const shot = async (page: Page, name: string) => {
+    if (SCREENSHOTS) await page.screenshot({ path: `/tmp/chorus-media-${name}.png`, fullPage: true });
+  };
+
+  beforeAll(async () => {
+    if (!existsSync(join(ROOT, 'web/dist/index.html'))) {
+      const build = spawnSync(process.execPath, [join(ROOT, 'scripts/build-web.mjs')], { cwd: ROOT, encoding: 'utf8' });
+      if (build.status !== 0) throw new Error(`Building the web app failed:\n${build.stdout}\n${build.stderr}`);
+    }
+    dataDir = mkdtempSync(join(tmpdir(), 'chorus-browser-media-'));
+    instance = await startInstance({ config: loadConfig({ LOG_LEVEL: 'silent' } as NodeJS.ProcessEnv, { dataDir, port: 0 }), work: true, http: true });
+    url = instance.url!;
+    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await instance?.stop();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('uploads media with alt text, imports a CSV row by row, and rings the bell when a post fails', async () => {
+    const context = await browser.newContext({ viewport: { width: 1360, height: 900 } });
+    const page = await context.newPage();
+    const setup = await page.request.post(`${url}/api/v1/setup`, { data: OWNER });
+    expect(setup.status()).toBe(201);
+    const { csrfToken, workspaces } = (await setup.json()) as { csrfToken: string; workspaces: { id: string }[] };
+    const workspaceId = workspaces[0]!.id;
+    const api = `${url}/api/v1/workspaces/${workspaceId}`;
+    const headers = { 'x-csrf-token': csrfToken };
+
+    // A Bluesky profile whose stored credentials cannot be read: anything published to it fails.
+    const profileId = randomUUID();
+    await instance.chorus.db.insert(socialProfiles).values({
+      id: profileId,
+      workspaceId,
+      network: 'bluesky',
+      accountId: 'did:plc:brandtest',
+      handle: HANDLE,
+      displayName: 'Brand',
+      serviceUrl: 'https://pds.invalid',
+      credentialsSealed: 'not-a-sealed-document',
+    });
+
+    // Media library: an image made here, uploaded by the file chooser, with alt text written in place.
+    await page.goto(`${url}/w/${workspaceId}/publish/media`);
+    await page.getByRole('heading', { name: 'Media library' }).waitFor();
+    await page.getByText('No media yet').waitFor();
+    const png = await sharp({ create: { width: 640, height: 480, channels: 3, background: { r: 79, g: 70, b: 229 } } })
+      .composite([{ input: Buffer.from('<svg width="640" height="480"><circle cx="320" cy="240" r="140" fill="#fbbf24"/></svg>'), top: 0, left: 0 }])
+      .png()
+      .toBuffer();
+    await page.getByLabel('Upload files').setInputFiles([
+      { name: 'sunrise.png', mimeType: 'image/png', buffer: png },
+      { name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('not a picture at all, just some words in a text file') },
+    ]);
+    const uploads = page.getByRole('list', { name: 'Uploads' });
+    await uploads.getByRole('listitem').filter({ hasText: 'sunrise.png' }).getByText('Uploaded').waitFor();
+    // The text file is refused with the server's reason (415), next to its name.
+    await uploads.getByRole('listitem').filter({ hasText: 'notes.txt' }).getByText(/Only JPEG, PNG, GIF and WebP images/).waitFor();
+    const card = page.getByRole('list', { name: 'Media files' }).getByRole('listitem', { name: 'sunrise.png' });
+    await card.getByText('PNG · 640×480', { exact: false }).waitFor();
+    await card.getByText('Missing').waitFor();
+    expect(await card.locator('img').getAttribute('src')).toMatch(/\/thumbnail$/);
+    await shot(page, 'library-uploaded');
+    await card.getByLabel('Alt text for sunrise.png').fill('A yellow sun on an indigo sky');
+    await card.getByRole('button', { name: 'Save' }).click();
+    await card.getByText('Missing').waitFor({ state: 'detached' });
+    await expect.poll(async () => ((await (await page.request.get(`${api}/media`)).json()) as { media: { altText: string }[] }).media[0]?.altText).toBe('A yellow sun on an indigo sky');
+    await page.reload();
+    expect(await page.getByRole('listitem', { name: 'sunrise.png' }).getByLabel('Alt text for sunrise.png').inputValue()).toBe('A yellow sun on an indigo sky');
+    // Search and the kind filter narrow the grid.
+    await page.getByLabel('Kind').selectOption({ label: 'Videos' });
+    await page.getByText('Nothing matches').waitFor();
+    await page.getByLabel('Kind').selectOption({ label: 'Images' });
+    await page.getByLabel('Search').fill('yellow sun');
+    await page.getByRole('listitem', { name: 'sunrise.png' }).waitFor();
+    await shot(page, 'library');
+
+    // Posting slots for the profile, in the workspace's zone.
+    await page.goto(`${url}/w/${workspaceId}/settings/slots`);
+    await page.getByText('Europe/Paris', { exact: false }).first().waitFor();
+    await page.getByLabel('New time on Monday').fill('09:30');
+    await page.getByRole('button', { name: 'Add time on Monday' }).click();
+    await page.getByRole('button', { name: 'Copy to all weekdays' }).click();
+    await page.getByRole('button', { name: 'Save slots' }).click();
+    await page.getByRole('status').filter({ hasText: `Posting slots of @${HANDLE} saved.` }).waitFor();
+    const slots = (await (await page.request.get(`${api}/profiles/${profileId}/slots`)).json()) as { slots: { weekday: number; time: string }[] };
+    expect(slots.slots).toEqual([1, 2, 3, 4, 5].map((weekday) => ({ weekday, time: '09:30' })));
+    await shot(page, 'slots');
+
+    // CSV import: one row names a profile that does not exist. Nothing can be imported all at once.
+    const day = DateTime.now().setZone(ZONE).plus({ days: 3 }).toISODate()!;
+    const good = 'Spring is here, imported from a spreadsheet';
+    const csv = [
+      'profile,text,when,campaign,tags',
+      `${HANDLE},"${good}",${day} 10:00,,spring;import`,
+      `nobody.test,This row names an unknown profile,${day} 11:00,,`,
+      `@${HANDLE},"A second good row, with a comma",${day} 12:00,,`,
+    ].join('\n');
+    await page.goto(`${url}/w/${workspaceId}/publish/import`);
+    await page.getByLabel('CSV', { exact: true }).fill(csv);
+    await page.getByRole('button', { name: 'Check' }).click();
+    const bad = page.getByRole('row', { name: 'Line 3' });
+    await bad.getByText('No connected profile "nobody.test" in this workspace.').waitFor();
+    await page.getByText('3 rows: 2 ready, 1 with problems.').waitFor();
+    expect(await page.getByRole('button', { name: 'Import all 3' }).isDisabled()).toBe(true);
+    await shot(page, 'import-check');
+    // The server refuses an all-or-nothing import with a bad row, and says which.
+    const refused = await page.request.post(`${api}/posts/import`, { headers, data: { csv, mode: 'all_or_nothing', dryRun: false } });
+    expect(refused.status()).toBe(422);
+    expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('csv_rows_invalid');
+    await page.getByRole('button', { name: 'Import valid rows only (2)' }).click();
+    await page.getByText('2 posts were scheduled; 1 row was left out.').waitFor();
+    expect(await page.getByRole('link', { name: 'Open post' }).count()).toBe(2);
+    await shot(page, 'import-done');
+    await page.getByRole('link', { name: 'See them on the calendar' }).click();
+    await page.waitForURL(/\/publish\/calendar\?view=list/);
+    const listed = page.locator('.cal-list__item').filter({ hasText: good });
+    await listed.getByText('Scheduled', { exact: true }).waitFor();
+    await listed.getByText('10:00').waitFor();
+
+    // A post to the broken profile fails at once; its author's bell says so and leads to the post.
+    const created = await page.request.post(`${api}/posts`, { headers, data: { text: 'This one cannot go out', variants: [{ profileId }] } });
+    expect(created.status()).toBe(201);
+    const postId = ((await created.json()) as { post: { id: string } }).post.id;
+    expect((await page.request.post(`${api}/posts/${postId}/schedule`, { headers, data: {} })).status()).toBe(200);
+    await expect
+      .poll(async () => ((await (await page.request.get(`${api}/posts/${postId}`)).json()) as { variants: { status: string }[] }).variants[0]?.status, { timeout: 30_000 })
+      .toBe('failed');
+    await page.reload();
+    const bell = page.getByRole('button', { name: 'Notifications, 1 unread' });
+    await bell.click();
+    const panel = page.getByRole('region', { name: 'Notifications' });
+    await panel.getByText(`Your post to ${HANDLE} was not published`).waitFor();
+    await shot(page, 'bell');
+    await panel.getByRole('link', { name: new RegExp(`Your post to ${HANDLE}`) }).click();
+    await page.waitForURL(new RegExp(`/publish/posts/${postId}$`));
+    await page.getByRole('button', { name: 'Notifications', exact: true }).waitFor();
+
+    // The same pages on a phone.
+    const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, storageState: await context.storageState() });
+    const phonePage = await phone.newPage();
+    await phonePage.goto(`${url}/w/${workspaceId}/publish/media`);
+    await phonePage.getByRole('listitem', { name: 'sunrise.png' }).waitFor();
+    await shot(phonePage, 'library-phone');
+    await phonePage.goto(`${url}/w/${workspaceId}/publish/import`);
+    await phonePage.getByLabel('CSV', { exact: true }).fill(csv);
+    await phonePage.getByRole('button', { name: 'Check' }).click();
+    await phonePage.getByText('No connected profile "nobody.test" in this workspace.').waitFor();
+    await shot(phonePage, 'import-phone');
+    await phonePage.goto(`${url}/w/${workspaceId}/settings/slots`);
+    await phonePage.getByText('09:30').first().waitFor();
+    await shot(phonePage, 'slots-phone');
+    await phonePage.getByRole('button', { name: 'Notifications', exact: true }).click();
+    await phonePage.getByRole('region', { name: 'Notifications' }).getByText(`Your post to ${HANDLE} was not published`).waitFor();
+    await shot(phonePage, 'bell-phone');
+    await phone.close();
+
+    // Mark all read empties the count.
+    await page.getByRole('button', { name: 'Notifications', exact: true }).click();
+    expect(await page.getByRole('region', { name: 'Notifications' }).getByRole('button', { name: 'Mark all read' }).isDisabled()).toBe(true);
+    await context.close();
+  });
+});

@@ -11,6 +11,7 @@ import { pruneAuthJob } from './auth/jobs.ts';
 import { refreshTokensJob } from './profiles/jobs.ts';
 import { publishJob, reconcileJob } from './publishing/jobs.ts';
 import { emailJob } from './notifications/jobs.ts';
+import { inboxSchedulerJob, syncProfileJob } from './inbox/jobs.ts';
 import { createMailer } from './integrations/email.ts';
 import { defaultConnectors } from './connectors/registry.ts';
 import { buildApp } from './http/app.ts';
@@ -23,6 +24,8 @@ export const allJobs = (chorus: Chorus): JobDefinition[] => [
   publishJob(chorus),
   reconcileJob(chorus),
   emailJob(chorus),
+  inboxSchedulerJob(chorus),
+  syncProfileJob(chorus),
 ];
 
 export interface StartOptions {

@@ -7,3 +7,4 @@ export * from '../publishing/schema.ts';
 export * from '../links/schema.ts';
 export * from '../notifications/schema.ts';
 export * from '../media/schema.ts';
+export * from '../inbox/schema.ts';

@@ -20,6 +20,7 @@ import { publishingRoutes } from '../publishing/routes.ts';
 import { linkRoutes, registerRedirect } from '../links/routes.ts';
 import { mediaRoutes } from '../media/routes.ts';
 import { notificationRoutes } from '../notifications/routes.ts';
+import { inboxRoutes } from '../inbox/routes.ts';
 
 
 export const WEB_DIST = fileURLToPath(new URL('../../web/dist', import.meta.url));
@@ -104,6 +105,7 @@ export async function buildApp(chorus: Chorus): Promise<FastifyInstance> {
       await linkRoutes(typed, chorus);
       await mediaRoutes(typed, chorus);
       await notificationRoutes(typed, chorus);
+      await inboxRoutes(typed, chorus);
     },
     { prefix: '/api/v1' },
   );

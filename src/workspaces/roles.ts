@@ -26,6 +26,9 @@ export const PERMISSIONS = {
   'posts.schedule': ['owner', 'admin', 'publisher'],
   'approvals.decide': ['owner', 'admin', 'approver'],
   'reports.read': everyone,
+  'inbox.read': everyone,
+  'inbox.reply': ['owner', 'admin', 'approver', 'publisher', 'contributor'],
+  'inbox.manage': managers,
 } as const satisfies Record<string, readonly WorkspaceRole[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -1,0 +1,139 @@
+import { and, eq, sql } from 'drizzle-orm';
+import type { Chorus } from '../core/chorus.ts';
+import type { Tx } from '../core/db.ts';
+import { newId } from '../core/crypto.ts';
+import { addSeconds, now } from '../core/clock.ts';
+import type { ConversationItem } from '../connectors/connector.ts';
+import { RateLimited } from '../connectors/errors.ts';
+import { socialProfiles } from '../profiles/schema.ts';
+import { connectorOrThrow, credentialsFor, type SocialProfile } from '../profiles/service.ts';
+import { conversations, inboxCursors, messages, PRIORITIES } from './schema.ts';
+import { route } from './routing.ts';
+
+export const INBOX_CAPABILITIES = ['mentions', 'comments', 'dms'] as const;
+const MAX_BACKOFF_SECONDS = 30 * 60;
+
+/**
+ * Pulls what is new for one profile since its stored cursor and files it: each message once (by
+ * its remote id), in its thread's conversation, routed by the workspace's rules. A failure leaves
+ * the cursor where it was and backs off exponentially (or as long as a rate limit says).
+ */
+/** Only warnings are logged; any pino-compatible logger (a job's, a request's) will do. */
+export interface SyncLogger {
+  warn(details: object, message: string): void;
+}
+
+export async function syncProfile(chorus: Chorus, profileId: string, logger: SyncLogger): Promise<{ added: number } | null> {
+  const [profile] = await chorus.db.select().from(socialProfiles).where(eq(socialProfiles.id, profileId));
+  if (!profile || profile.status !== 'active') return null;
+  const connector = connectorOrThrow(chorus, profile.network);
+  if (!INBOX_CAPABILITIES.some((c) => connector.info.capabilities.includes(c))) return null;
+  const [state] = await chorus.db.select().from(inboxCursors).where(eq(inboxCursors.profileId, profileId));
+  let page;
+  try {
+    const credentials = await credentialsFor(chorus, profile);
+    page = await connector.fetchConversations(credentials, { since: state?.cursor ?? null, limit: 100 });
+  } catch (error) {
+    const failures = (state?.failures ?? 0) + 1;
+    const wait = error instanceof RateLimited && error.retryAfterSeconds ? error.retryAfterSeconds : Math.min(MAX_BACKOFF_SECONDS, 30 * 2 ** (failures - 1));
+    const values = { failures, lastError: error instanceof Error ? error.message : String(error), nextSyncAt: addSeconds(now(), wait) };
+    await chorus.db.insert(inboxCursors).values({ profileId, ...values }).onConflictDoUpdate({ target: inboxCursors.profileId, set: values });
+    logger.warn({ err: error, profileId, failures, retryInSeconds: wait }, 'inbox sync failed');
+    return null;
+  }
+  const items = [...page.items].sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+  const added = await chorus.db.transaction(async (tx) => {
+    let count = 0;
+    for (const item of items) if (await fileMessage(tx, profile, item)) count++;
+    const values = {
+      cursor: page.cursor ?? state?.cursor ?? null,
+      lastSyncedAt: now(),
+      failures: 0,
+      lastError: null,
+      nextSyncAt: addSeconds(now(), chorus.config.inboxSyncSeconds),
+    };
+    await tx.insert(inboxCursors).values({ profileId, ...values }).onConflictDoUpdate({ target: inboxCursors.profileId, set: values });
+    return count;
+  });
+  return { added };
+}
+
+const priorityRank = (p: (typeof PRIORITIES)[number]) => PRIORITIES.indexOf(p);
+
+/** Files one message; false when it was filed before. */
+async function fileMessage(tx: Tx, profile: SocialProfile, item: ConversationItem): Promise<boolean> {
+  const [known] = await tx.select({ id: messages.id }).from(messages).where(and(eq(messages.profileId, profile.id), eq(messages.remoteId, item.id)));
+  if (known) return false;
+  const outbound = item.author.id === profile.accountId;
+  const threadId = item.threadId ?? item.inReplyTo ?? item.id;
+  const sentAt = new Date(item.createdAt);
+  const decision = outbound
+    ? null
+    : await route(tx, profile.workspaceId, { network: profile.network, profileId: profile.id, kind: item.kind, text: item.text, authorHandle: item.author.handle });
+  let [conversation] = await tx
+    .select()
+    .from(conversations)
+    .where(and(eq(conversations.profileId, profile.id), eq(conversations.remoteThreadId, threadId)))
+    .for('update');
+  if (!conversation) {
+    [conversation] = await tx
+      .insert(conversations)
+      .values({
+        id: newId(),
+        workspaceId: profile.workspaceId,
+        profileId: profile.id,
+        network: profile.network,
+        remoteThreadId: threadId,
+        kind: item.kind,
+        status: decision?.close ? 'closed' : 'open',
+        priority: decision?.priority ?? 'normal',
+        assigneeTeamId: decision?.teamId ?? null,
+        assigneeUserId: decision?.assigneeUserId ?? null,
+        tags: decision?.tags ?? [],
+        authorRemoteId: item.author.id,
+        authorHandle: item.author.handle,
+        authorName: item.author.displayName ?? null,
+        authorAvatarUrl: item.author.avatarUrl ?? null,
+        lastMessageAt: sentAt,
+        unread: outbound ? 0 : 1,
+        firstInboundAt: outbound ? null : sentAt,
+        closedAt: decision?.close ? now() : null,
+        createdAt: now(),
+      })
+      .returning();
+  } else if (!outbound) {
+    // A new message in a known thread: reopen it if closed, and let the rules raise, not lower, its priority.
+    const current = conversation;
+    await tx
+      .update(conversations)
+      .set({
+        status: current.status === 'closed' ? 'open' : current.status,
+        closedAt: null,
+        unread: sql`${conversations.unread} + 1`,
+        lastMessageAt: sentAt > current.lastMessageAt ? sentAt : current.lastMessageAt,
+        firstInboundAt: current.firstInboundAt ?? sentAt,
+        priority: decision?.priority && priorityRank(decision.priority) > priorityRank(current.priority) ? decision.priority : current.priority,
+        assigneeTeamId: current.assigneeTeamId ?? current.assigneeUserId ? current.assigneeTeamId : (decision?.teamId ?? null),
+        tags: [...new Set([...current.tags, ...(decision?.tags ?? [])])],
+      })
+      .where(eq(conversations.id, current.id));
+  }
+  await tx.insert(messages).values({
+    id: newId(),
+    conversationId: conversation!.id,
+    workspaceId: profile.workspaceId,
+    profileId: profile.id,
+    remoteId: item.id,
+    direction: outbound ? 'outbound' : 'inbound',
+    kind: item.kind,
+    text: item.text,
+    url: item.url ?? null,
+    inReplyTo: item.inReplyTo ?? null,
+    authorRemoteId: item.author.id,
+    authorHandle: item.author.handle,
+    authorName: item.author.displayName ?? null,
+    sentAt,
+    receivedAt: now(),
+  });
+  return true;
+}

@@ -78,7 +78,7 @@ describe.each(BACKENDS)('notifications (%s)', (backend) => {
       inbox = (await author.api.request('GET', '/api/v1/me/notifications')).json();
     }
     expect(inbox.unread).toBe(1);
-    expect(inbox.items[0]).toMatchObject({ kind: 'post.publish_failed', title: 'Your post to acme was not published', link: `/publish/posts/${postId}` });
+    expect(inbox.items[0]).toMatchObject({ kind: 'post.publish_failed', title: 'Your post to acme was not published', link: `/w/${workspaceId}/publish/posts/${postId}` });
     expect(inbox.items[0].body).toContain('This account is temporarily restricted.');
     const [variant] = await t.database.db.select().from(postVariants).where(eq(postVariants.postId, postId));
     expect(variant!.status).toBe('failed');
@@ -88,7 +88,8 @@ describe.each(BACKENDS)('notifications (%s)', (backend) => {
     expect(smtp.received).toHaveLength(1);
     expect(smtp.received[0]!.to).toEqual(['pat@acme.example']);
     expect(smtp.received[0]!.data).toContain('Subject: Your post to acme was not published');
-    expect(smtp.received[0]!.data).toContain(`/publish/posts/${postId}`);
+    // The body is quoted-printable: long lines are wrapped with a trailing '='.
+    expect(smtp.received[0]!.data.replace(/=\r\n/g, '')).toContain(`/w/${workspaceId}/publish/posts/${postId}`);
     expect((await author.api.request('POST', '/api/v1/me/notifications/read', { ids: 'all' })).statusCode).toBe(204);
     expect((await author.api.request('GET', '/api/v1/me/notifications')).json().unread).toBe(0);
   });

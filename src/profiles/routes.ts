@@ -125,10 +125,10 @@ export async function profileRoutes(app: ApiApp, chorus: Chorus) {
 
   app.delete(
     '/workspaces/:workspaceId/profiles/:profileId',
-    { config: { access: 'profiles.manage' }, schema: { tags, summary: 'Disconnect a profile (its credentials are deleted)', params: profileParams } },
+    { config: { access: 'profiles.manage' }, schema: { tags, summary: 'Disconnect a profile (credentials deleted; its published history stays)', params: profileParams } },
     async (request, reply) => {
       const { workspace, actor } = workspaceAuthOf(request);
-      await disconnectProfile(db, actor, workspace.id, request.params.profileId);
+      await disconnectProfile(db, actor, config.secretKey, workspace.id, request.params.profileId);
       return reply.status(204).send();
     },
   );

@@ -22,8 +22,11 @@ export const socialProfiles = pgTable(
     serviceUrl: text('service_url'),
     credentialsSealed: text('credentials_sealed').notNull(),
     tokenExpiresAt: timestamp('token_expires_at', { withTimezone: true }),
-    /** active: works; needs_reconnect: the network refused our credentials, a person must reconnect. */
-    status: text('status', { enum: ['active', 'needs_reconnect'] }).notNull().default('active'),
+    /**
+     * active: works; needs_reconnect: the network refused our credentials, a person must reconnect;
+     * disconnected: removed by a person, credentials wiped, kept so that its post history stays.
+     */
+    status: text('status', { enum: ['active', 'needs_reconnect', 'disconnected'] }).notNull().default('active'),
     statusReason: text('status_reason'),
     connectedBy: uuid('connected_by').references(() => users.id, { onDelete: 'set null' }),
     connectedAt: timestamp('connected_at', { withTimezone: true }).notNull().defaultNow(),

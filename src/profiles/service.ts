@@ -1,4 +1,4 @@
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, ne } from 'drizzle-orm';
 import type { Chorus } from '../core/chorus.ts';
 import type { Db, Queryable } from '../core/db.ts';
 import { newId } from '../core/crypto.ts';
@@ -53,7 +53,11 @@ export function connectError(error: unknown): never {
 }
 
 export async function listProfiles(db: Queryable, workspaceId: string) {
-  return db.select().from(socialProfiles).where(eq(socialProfiles.workspaceId, workspaceId)).orderBy(asc(socialProfiles.network), asc(socialProfiles.handle));
+  return db
+    .select()
+    .from(socialProfiles)
+    .where(and(eq(socialProfiles.workspaceId, workspaceId), ne(socialProfiles.status, 'disconnected')))
+    .orderBy(asc(socialProfiles.network), asc(socialProfiles.handle));
 }
 
 export async function findProfile(db: Queryable, workspaceId: string, profileId: string): Promise<SocialProfile> {
@@ -122,16 +126,30 @@ export async function saveConnection(db: Db, actor: Actor, key: Buffer, workspac
   });
 }
 
-export async function disconnectProfile(db: Db, actor: Actor, workspaceId: string, profileId: string): Promise<void> {
+/**
+ * Disconnects a profile: its credentials are wiped and it leaves the profile list, but the row stays
+ * so that the posts it published keep their history. Connecting the same account again revives it.
+ */
+export async function disconnectProfile(db: Db, actor: Actor, key: Buffer, workspaceId: string, profileId: string): Promise<void> {
   await db.transaction(async (tx) => {
     const profile = await findProfile(tx, workspaceId, profileId);
-    await tx.delete(socialProfiles).where(eq(socialProfiles.id, profile.id));
+    if (profile.status === 'disconnected') throw notFound('profile');
+    await tx
+      .update(socialProfiles)
+      .set({
+        status: 'disconnected',
+        statusReason: `Disconnected by ${actor.label}`,
+        credentialsSealed: sealCredentials({ network: profile.network as NetworkId, accountId: profile.accountId, accessToken: '' }, key),
+        tokenExpiresAt: null,
+        checkedAt: now(),
+      })
+      .where(eq(socialProfiles.id, profile.id));
     await recordAudit(tx, actor, {
       workspaceId,
       action: 'profile.disconnected',
       targetType: 'profile',
       targetId: profile.id,
-      before: { network: profile.network, handle: profile.handle },
+      before: { network: profile.network, handle: profile.handle, status: profile.status },
     });
   });
 }
@@ -165,6 +183,9 @@ export async function credentialsFor(chorus: Chorus, profile: SocialProfile): Pr
   const key = chorus.config.secretKey;
   const connector = connectorOrThrow(chorus, profile.network);
   const credentials = openCredentials(profile.credentialsSealed, key);
+  if (profile.status === 'disconnected') {
+    throw new InvalidCredentials(profile.network, `${profile.handle} was disconnected from this workspace; connect it again to publish.`);
+  }
   if (profile.status === 'needs_reconnect') {
     throw new AuthExpired(profile.network, profile.statusReason ?? 'This account needs to be connected again.');
   }

@@ -1,4 +1,4 @@
-import { and, asc, eq, gte, inArray, lt, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gte, inArray, lt, ne, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Chorus } from '../core/chorus.ts';
 import type { Queryable } from '../core/db.ts';
@@ -10,6 +10,7 @@ import { socialProfiles } from '../profiles/schema.ts';
 import { validatePost, type PostProblem } from '../connectors/validate.ts';
 import { mediaSummaries } from '../media/service.ts';
 import { repeatInput } from './repeat.ts';
+import { enqueuePublish } from './scheduling.ts';
 import { campaigns, posts, postVariants, VARIANT_STATUSES, type VariantStatus } from './schema.ts';
 
 export type Post = typeof posts.$inferSelect;
@@ -132,7 +133,7 @@ async function assertProfiles(db: Queryable, workspaceId: string, profileIds: st
   const found = await db
     .select({ id: socialProfiles.id })
     .from(socialProfiles)
-    .where(and(eq(socialProfiles.workspaceId, workspaceId), inArray(socialProfiles.id, unique)));
+    .where(and(eq(socialProfiles.workspaceId, workspaceId), inArray(socialProfiles.id, unique), ne(socialProfiles.status, 'disconnected')));
   if (found.length !== unique.length) throw invalid('variants', 'One of the profiles is not connected to this workspace.');
 }
 
@@ -222,6 +223,10 @@ export async function updatePost(chorus: Chorus, actor: Actor, workspaceId: stri
     } else if (input.text !== undefined || input.mediaIds !== undefined) {
       await tx.update(postVariants).set({ version: sql`${postVariants.version} + 1`, updatedAt: now() }).where(eq(postVariants.postId, postId));
     }
+    // Changed variants got a new version, so their queued jobs will stand aside: queue the
+    // publish again for those still scheduled, or they would wait for the reconciler.
+    const stillScheduled = await tx.select().from(postVariants).where(and(eq(postVariants.postId, postId), eq(postVariants.status, 'scheduled')));
+    for (const variant of stillScheduled) await enqueuePublish(chorus, tx, variant);
     await recordAudit(tx, actor, {
       workspaceId,
       action: 'post.updated',

@@ -208,7 +208,7 @@ async function recordOutcome(chorus: Chorus, claim: NonNullable<Awaited<ReturnTy
         kind: outcome.kind === 'failed' ? 'post.publish_failed' : 'post.needs_attention',
         title: outcome.kind === 'failed' ? `Your post to ${claim.profile.handle} was not published` : `Check your post to ${claim.profile.handle}`,
         body: reason,
-        link: `/publish/posts/${variant.postId}`,
+        link: `/w/${variant.workspaceId}/publish/posts/${variant.postId}`,
       });
     }
   });

@@ -67,7 +67,7 @@ export async function reconcilePublishing(chorus: Chorus, logger: Logger): Promi
           kind: 'post.needs_attention',
           title: `Check your post to ${row.handle}`,
           body: reason,
-          link: `/publish/posts/${row.variant.postId}`,
+          link: `/w/${row.variant.workspaceId}/publish/posts/${row.variant.postId}`,
         });
       }
       return 'flagged' as const;

@@ -91,6 +91,15 @@ describe.each(BACKENDS)('connecting a Bluesky account (%s)', (backend) => {
     expect((await connect({ identifier: alice.handle, password: alice.appPassword }, publisher.api)).statusCode).toBe(403);
     expect((await publisher.api.request('DELETE', `/api/v1/workspaces/${workspaceId}/profiles/${profile.id}`)).statusCode).toBe(403);
     expect((await owner.request('DELETE', `/api/v1/workspaces/${workspaceId}/profiles/${profile.id}`)).statusCode).toBe(204);
-    expect(await profileCount()).toBe(0);
+    // Gone from the list and its credentials wiped, but the row stays for the posts it published.
+    expect((await owner.request('GET', `/api/v1/workspaces/${workspaceId}/profiles`)).json().profiles).toEqual([]);
+    const [row] = await t.database.db.select().from(socialProfiles).where(eq(socialProfiles.id, profile.id));
+    expect(row!.status).toBe('disconnected');
+    expect(openCredentials(row!.credentialsSealed, t.chorus.config.secretKey).accessToken).toBe('');
+    expect((await owner.request('DELETE', `/api/v1/workspaces/${workspaceId}/profiles/${profile.id}`)).statusCode).toBe(404);
+    // Connecting the same account again brings the same profile back.
+    const again = await connect({ identifier: alice.handle, password: alice.appPassword });
+    expect(again.json().profile).toMatchObject({ id: profile.id, status: 'active' });
+    expect(await profileCount()).toBe(1);
   });
 });

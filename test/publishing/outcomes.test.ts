@@ -95,6 +95,22 @@ describe.each(BACKENDS)('what the publisher does with each answer (%s)', (backen
     expect(network.received).toHaveLength(1);
   });
 
+  it('publishes the edited text of a scheduled post on time, not the old one', async () => {
+    network.then(published('200'));
+    const v = await scheduledVariant('first draft');
+    const edited = await owner.request('PATCH', `/api/v1/workspaces/${workspaceId}/posts/${v.postId}`, { text: 'final words' });
+    expect(edited.statusCode).toBe(200);
+    const now = await variant(v.id);
+    expect(now.version).toBeGreaterThan(v.version);
+    // The job queued for the new version is there; the old one will find the variant changed.
+    const jobs = (await t.database.executeSql(`select (data->>'version')::int as version from pgboss.job where name = 'publishing.publish' and data->>'variantId' = $1`, [v.id])).rows;
+    expect(jobs.map((j) => j.version)).toContain(now.version);
+    await publishVariant(t.chorus, v.id, v.version, job); // the stale job: nothing
+    expect(network.received).toHaveLength(0);
+    expect((await run(v.id)).status).toBe('published');
+    expect(network.received.map((r) => r.text)).toEqual(['final words']);
+  });
+
   it('fails a rejected post with the network\'s reason, without retrying', async () => {
     network.then(failing(new Rejected('x', 'You are not allowed to create a Tweet with duplicate content.')));
     const v = await scheduledVariant('dup');

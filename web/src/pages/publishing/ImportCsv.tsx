@@ -37,7 +37,7 @@ export function ImportCsv() {
   const fileInput = useRef<HTMLInputElement>(null);
   const [csv, setCsv] = useState('');
   const [fileName, setFileName] = useState('');
-  const [report, setReport] = useState<{ report: ImportReport; checked: boolean } | null>(null);
+  const [report, setReport] = useState<{ report: ImportReport; checked: boolean; refused?: boolean } | null>(null);
 
   const run = useMutation({
     mutationFn: ({ mode, dryRun }: { mode: Mode; dryRun: boolean }) => post<ImportReport>(`/workspaces/${workspace.id}/posts/import`, { csv, mode, dryRun }),
@@ -51,7 +51,7 @@ export function ImportCsv() {
     onError: (error) => {
       // Nothing was imported because a row has problems: show them.
       const refused = error instanceof ApiError && error.code === 'csv_rows_invalid' ? (error.details.report as ImportReport | undefined) : undefined;
-      setReport(refused ? { report: refused, checked: true } : null);
+      setReport(refused ? { report: refused, checked: true, refused: true } : null);
     },
   });
 
@@ -161,10 +161,13 @@ export function ImportCsv() {
               : `${r.rows.length === 1 ? '1 row' : `${r.rows.length} rows`}: ${valid} ready, ${r.invalid} with problems.`
           }
         >
-          {r.refused && (
+          {report.refused ? (
             <p className="alert alert--error" role="alert">
               Nothing was imported: {r.invalid === 1 ? '1 row has' : `${r.invalid} rows have`} problems. Fix them and check again, or import only the valid rows.
             </p>
+          ) : (
+            report.checked &&
+            r.invalid > 0 && <p className="muted">Fix the rows with problems and check again, or import only the rows that are ready.</p>
           )}
           {imported && (
             <p className="alert alert--success" role="status">
@@ -188,7 +191,10 @@ export function ImportCsv() {
               <tbody>
                 {r.rows.map((row) => (
                   <tr key={row.line} className={row.ok ? '' : 'import-row--invalid'} aria-label={`Line ${row.line}`}>
-                    <td className="import__line">{row.line}</td>
+                    <td className="import__line">
+                      <span className="import__line-word">Line </span>
+                      {row.line}
+                    </td>
                     {COLUMNS.map((column) => {
                       const errors = row.errors.filter((e) => e.column === column);
                       return (

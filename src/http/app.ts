@@ -21,6 +21,7 @@ import { linkRoutes, registerRedirect } from '../links/routes.ts';
 import { mediaRoutes } from '../media/routes.ts';
 import { notificationRoutes } from '../notifications/routes.ts';
 import { inboxRoutes } from '../inbox/routes.ts';
+import { registerPublicMedia } from '../media/public-url.ts';
 
 
 export const WEB_DIST = fileURLToPath(new URL('../../web/dist', import.meta.url));
@@ -111,6 +112,7 @@ export async function buildApp(chorus: Chorus): Promise<FastifyInstance> {
   );
 
   registerRedirect(app, chorus);
+  registerPublicMedia(app, chorus);
   await registerWebApp(app);
   return app;
 }

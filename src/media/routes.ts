@@ -201,7 +201,7 @@ interface StoredObject {
  * never change) and single byte ranges, which video players need to seek. Cached privately only:
  * the URL is behind a sign-in.
  */
-async function sendObject(request: FastifyRequest, reply: FastifyReply, storage: MediaStorage, object: StoredObject) {
+export async function sendObject(request: FastifyRequest, reply: FastifyReply, storage: MediaStorage, object: StoredObject) {
   const etag = `"${object.etag}"`;
   const fresh = request.headers['if-none-match']?.split(',').some((t) => t.trim() === etag || t.trim() === `W/${etag}`);
   const range = fresh ? null : parseRange(request.headers.range, object.bytes);

@@ -9,6 +9,7 @@ import { connectorOrThrow, credentialsFor, SYSTEM_ACTOR_LABEL } from '../profile
 import type { Connector, MediaInput, PublishResult } from '../connectors/connector.ts';
 import { mediaForPublishing } from '../media/service.ts';
 import { mediaStorage } from '../media/storage.ts';
+import { publicMediaUrl } from '../media/public-url.ts';
 import { mediaIdsOf } from './posts.ts';
 import { continueSeries } from './repeat.ts';
 import { InvalidResponse, isConnectorError, OutcomeUnknown, RateLimited, Transient } from '../connectors/errors.ts';
@@ -45,7 +46,7 @@ export async function publishVariant(chorus: Chorus, variantId: string, version:
     const credentials = await credentialsFor(chorus, profile).catch((error: unknown) => {
       throw new CredentialsUnavailable(error);
     });
-    const media = await loadMedia(chorus, variant.workspaceId, claim.mediaIds).catch((error: unknown) => {
+    const media = await loadMedia(chorus, variant.workspaceId, claim.mediaIds, connector.info.limits.media.requiresPublicUrl ?? false).catch((error: unknown) => {
       throw new NotSent(error instanceof Error ? error.message : String(error));
     });
     const result = await connector.publish(credentials, { text, idempotencyKey: variant.idempotencyKey, ...(media.length ? { media } : {}) });
@@ -111,17 +112,29 @@ async function claimVariant(chorus: Chorus, variantId: string, version: number, 
 /** A failure while preparing the post: nothing reached the network. */
 class NotSent extends Error {}
 
-async function loadMedia(chorus: Chorus, workspaceId: string, ids: string[]): Promise<MediaInput[]> {
+/** The files, and for networks that fetch media themselves, a signed link to each. */
+async function loadMedia(chorus: Chorus, workspaceId: string, ids: string[], withUrls: boolean): Promise<MediaInput[]> {
+  if (withUrls && ids.length > 0 && !reachableFromInternet(chorus.config.publicUrl)) {
+    throw new Error(
+      `This network fetches media from Chorus at ${chorus.config.publicUrl}, which it cannot reach. Set PUBLIC_URL to an address reachable from the internet.`,
+    );
+  }
   const files = await mediaForPublishing(chorus.db, workspaceId, ids, mediaStorage(chorus.config));
   return files.map((f) => ({
     kind: f.kind,
     mimeType: f.mimeType,
     data: f.data,
+    ...(withUrls ? { url: publicMediaUrl(chorus, f.id) } : {}),
     ...(f.altText ? { altText: f.altText } : {}),
     ...(f.width ? { width: f.width } : {}),
     ...(f.height ? { height: f.height } : {}),
   }));
 }
+
+const reachableFromInternet = (url: string) => {
+  const host = new URL(url).hostname;
+  return !/^(localhost|127\.|10\.|192\.168\.|172\.(1[6-9]|2\d|3[01])\.|\[?::1\]?$|0\.0\.0\.0)/.test(host) && !host.endsWith('.local');
+};
 
 class CredentialsUnavailable extends Error {
   constructor(override readonly cause: unknown) {

@@ -62,6 +62,8 @@ export interface Variant {
   lastError: string | null;
   attempts: number;
   problems: Problem[];
+  /** The media this profile gets: its own, or the post's. */
+  mediaIds: string[];
 }
 
 export interface Post {
@@ -71,6 +73,8 @@ export interface Post {
   campaignId: string | null;
   text: string;
   tags: string[];
+  mediaIds: string[];
+  repeat: { every: 'day' | 'week' | 'month'; interval: number; until?: string; count?: number } | null;
   createdAt: string;
   updatedAt: string;
 }

@@ -9,13 +9,25 @@ import { useShell } from '../../shell/useWorkspace.ts';
  * "Add to queue": each profile's part takes that profile's next free posting slot. `beforeQueue`
  * saves pending edits first. A full queue (409) says so and points to the settings.
  */
-export function AddToQueueButton({ postId, disabled, beforeQueue, onQueued }: { postId: string | null; disabled?: boolean; beforeQueue?: () => Promise<unknown>; onQueued: (saved: PostWithVariants) => void }) {
+export function AddToQueueButton({
+  postId,
+  disabled,
+  beforeQueue,
+  onQueued,
+}: {
+  postId: string | null;
+  disabled?: boolean;
+  /** Saves pending edits and gives the post's id (a new post gets one here). */
+  beforeQueue?: () => Promise<string | null>;
+  onQueued: (saved: PostWithVariants) => void;
+}) {
   const { workspace } = useShell();
   const toast = useToast();
   const queue = useMutation({
     mutationFn: async () => {
-      await beforeQueue?.();
-      return post<PostWithVariants>(`/workspaces/${workspace.id}/posts/${postId}/queue`, {});
+      const id = (await beforeQueue?.()) ?? postId;
+      if (!id) throw new ApiError(422, 'no_profiles', 'Pick at least one profile first.', []);
+      return post<PostWithVariants>(`/workspaces/${workspace.id}/posts/${id}/queue`, {});
     },
     onSuccess: (saved) => {
       const first = saved.variants.map((v) => v.scheduledAt).filter(Boolean).sort()[0];
@@ -33,7 +45,7 @@ export function AddToQueueButton({ postId, disabled, beforeQueue, onQueued }: { 
       ),
   });
   return (
-    <button type="button" className="button" disabled={disabled || !postId || queue.isPending} onClick={() => queue.mutate()}>
+    <button type="button" className="button" disabled={disabled || (!postId && !beforeQueue) || queue.isPending} onClick={() => queue.mutate()}>
       {queue.isPending ? 'Queueing…' : 'Add to queue'}
     </button>
   );

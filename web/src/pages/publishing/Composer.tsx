@@ -31,6 +31,9 @@ import { TagInput } from './TagInput.tsx';
 import { useDraft, type DraftContent } from './useDraft.ts';
 import { useTextCounter } from './useTextCounter.ts';
 import { useComposeCheck } from './useComposeCheck.ts';
+import { AttachedMedia } from '../media/AttachedMedia.tsx';
+import { RepeatControl } from './RepeatControl.tsx';
+import { AddToQueueButton } from './AddToQueue.tsx';
 
 /** The composer for a new post (/publish/compose) or an existing one (/publish/posts/:postId). */
 export function Composer() {
@@ -86,6 +89,8 @@ function ComposerForm({ initial, onCreated }: { initial: PostWithVariants | unde
     overrides: Object.fromEntries(initial?.variants.filter((v) => v.tailored).map((v) => [v.profileId, v.text]) ?? []),
     campaignId: initial?.post.campaignId ?? '',
     tags: initial?.post.tags ?? [],
+    mediaIds: initial?.post.mediaIds ?? [],
+    repeat: initial?.post.repeat ?? null,
   }));
   const [serverProblems, setServerProblems] = useState<Record<string, VariantProblem[]>>({});
   const draft = useDraft(workspace.id, initial?.post.id ?? null, content, !readOnly, (saved) => setVariants(saved.variants));
@@ -241,6 +246,8 @@ function ComposerForm({ initial, onCreated }: { initial: PostWithVariants | unde
             />
           </div>
 
+          <AttachedMedia workspace={workspace} mediaIds={content.mediaIds ?? []} onChange={(mediaIds) => change({ mediaIds })} variants={variants} />
+
           {selected.length > 0 && (
             <ul className="variant-list" aria-label="Per profile">
               {selected.map((profile) => {
@@ -329,6 +336,7 @@ function ComposerForm({ initial, onCreated }: { initial: PostWithVariants | unde
               {new Set(scheduled.map((v) => v.scheduledAt)).size > 1 && (
                 <p className="field__hint">The profiles are scheduled at different times; rescheduling puts all of them at this time.</p>
               )}
+              <RepeatControl value={content.repeat ?? null} onChange={(repeat) => change({ repeat })} />
             </fieldset>
           )}
 
@@ -350,6 +358,16 @@ function ComposerForm({ initial, onCreated }: { initial: PostWithVariants | unde
             )}
             {maySchedule && (
               <>
+                <AddToQueueButton
+                  postId={draft.postId}
+                  disabled={!canAct}
+                  beforeQueue={draft.flush}
+                  onQueued={(saved) => {
+                    afterPublishAction(saved);
+                    const first = saved.variants.map((v) => v.scheduledAt).filter(Boolean).sort()[0];
+                    navigate(`/w/${workspace.id}/publish/calendar${first ? `?date=${DateTime.fromISO(first, { zone }).toISODate()}` : ''}`);
+                  }}
+                />
                 <button type="button" className="button" disabled={!canAct || !day || !time} onClick={() => schedule.mutate('later')}>
                   {schedule.isPending && schedule.variables === 'later' ? 'Scheduling…' : scheduled.length ? 'Reschedule' : 'Schedule'}
                 </button>

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
 import { patch, post } from '../../api/client.ts';
 import { calendarKey, postKey, type PostWithVariants } from '../../api/publishing.ts';
+import { repeatForApi, type RepeatRule } from './RepeatControl.tsx';
 
 export interface DraftContent {
   profileIds: string[];
@@ -10,6 +11,9 @@ export interface DraftContent {
   overrides: Record<string, string>;
   campaignId: string;
   tags: string[];
+  /** Media shared by every profile, in order. */
+  mediaIds?: string[];
+  repeat?: RepeatRule | null;
 }
 
 export type SaveState = 'idle' | 'waiting' | 'saving' | 'saved' | 'error' | 'needs-profile';
@@ -21,6 +25,8 @@ export const draftBody = (c: DraftContent) => ({
   campaignId: c.campaignId || null,
   tags: c.tags,
   variants: c.profileIds.map((profileId) => ({ profileId, text: profileId in c.overrides ? c.overrides[profileId]! : null })),
+  ...(c.mediaIds ? { mediaIds: c.mediaIds } : {}),
+  ...(c.repeat !== undefined ? { repeat: repeatForApi(c.repeat) } : {}),
 });
 
 /**

@@ -5,12 +5,15 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { eq } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import sharp from 'sharp';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { startInstance, type Instance } from '../../src/instance.ts';
 import { loadConfig } from '../../src/core/config.ts';
 import { socialProfiles } from '../../src/profiles/schema.ts';
+import { postVariants } from '../../src/publishing/schema.ts';
+import { linkClicks, trackedLinks } from '../../src/links/schema.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
@@ -166,14 +169,94 @@ describe('media library, CSV import and notifications in the web app', () => {
     await page.waitForURL(new RegExp(`/publish/posts/${postId}$`));
     await page.getByRole('button', { name: 'Notifications', exact: true }).waitFor();
 
+    // The composer: media from the library and a new upload through the picker, a weekly repeat,
+    // and "Add to queue", which takes the profile's next posting slot.
+    await page.getByRole('link', { name: 'New post' }).click();
+    await page.getByRole('button', { name: `@${HANDLE}` }).click();
+    const queued = 'Every week, from the queue, with pictures';
+    await page.getByLabel('Text', { exact: true }).fill(queued);
+    await page.getByRole('button', { name: 'Add media' }).click();
+    const picker = page.getByRole('dialog', { name: 'Add media' });
+    const jpeg = await sharp({ create: { width: 800, height: 600, channels: 3, background: { r: 5, g: 150, b: 105 } } }).jpeg().toBuffer();
+    await picker.getByLabel('Upload files').setInputFiles({ name: 'meadow.jpg', mimeType: 'image/jpeg', buffer: jpeg });
+    await picker.getByRole('button', { name: 'meadow.jpg, no alt text', pressed: true }).waitFor();
+    await picker.getByRole('button', { name: 'sunrise.png: A yellow sun on an indigo sky' }).click();
+    await picker.getByText('2 of 4 chosen').waitFor();
+    await shot(page, 'picker');
+    await picker.getByRole('button', { name: 'Attach 2 files' }).click();
+    await picker.waitFor({ state: 'hidden' });
+    expect(await page.getByRole('list', { name: 'Attached media' }).getByRole('listitem').count()).toBe(2);
+    await page.getByRole('combobox', { name: 'Repeat' }).selectOption({ label: 'Weekly' });
+    await page.getByRole('combobox', { name: 'Ends' }).selectOption({ label: 'Ends after' });
+    await page.getByLabel('Number of posts').fill('4');
+    await page.getByRole('status').filter({ hasText: /^Saved$/ }).waitFor();
+    await shot(page, 'composer-media');
+    await page.getByRole('button', { name: 'Add to queue' }).click();
+    await page.getByRole('status').filter({ hasText: /Added to the queue: .+, 09:30\./ }).waitFor();
+    await page.waitForURL(/\/publish\/calendar\?date=/);
+    const drafts = (await (await page.request.get(`${api}/calendar?from=${DateTime.now().toISODate()}&to=${DateTime.now().plus({ weeks: 2 }).toISODate()}`)).json()) as { items: { postId: string; text: string }[] };
+    const queuedId = drafts.items.find((i) => i.text === queued)!.postId;
+    const saved = (await (await page.request.get(`${api}/posts/${queuedId}`)).json()) as {
+      post: { mediaIds: string[]; repeat: unknown };
+      variants: { id: string; status: string; scheduledAt: string }[];
+    };
+    expect(saved.post.mediaIds).toHaveLength(2);
+    expect(saved.post.repeat).toEqual({ every: 'week', interval: 1, count: 4 });
+    expect(saved.variants[0]!.status).toBe('scheduled');
+    const slot = DateTime.fromISO(saved.variants[0]!.scheduledAt, { zone: ZONE });
+    expect(slot.toFormat('HH:mm')).toBe('09:30');
+    expect(slot.weekday).toBeLessThanOrEqual(5);
+
+    // Once out, the post shows its tracked link clicks and takes internal notes.
+    const variantId = saved.variants[0]!.id;
+    await instance.chorus.db.update(postVariants).set({ status: 'published', publishedAt: new Date() }).where(eq(postVariants.id, variantId));
+    const linkId = randomUUID();
+    await instance.chorus.db.insert(trackedLinks).values({ id: linkId, workspaceId, code: 'abc123', targetUrl: 'https://example.com/spring?utm_source=bluesky', originalUrl: 'https://example.com/spring', postId: queuedId, variantId, network: 'bluesky' });
+    await instance.chorus.db.insert(linkClicks).values([{ linkId, agentClass: 'mobile' }, { linkId, agentClass: 'desktop' }, { linkId, agentClass: 'bot' }]);
+    await page.goto(`${url}/w/${workspaceId}/publish/posts/${queuedId}`);
+    const clicks = page.getByRole('region', { name: 'Link clicks' });
+    await clicks.getByText('example.com/spring').waitFor();
+    await clicks.getByLabel('2 clicks').waitFor();
+    const notes = page.getByRole('region', { name: 'Internal notes' });
+    await notes.getByLabel('Add a note').fill('Legal approved the pictures.');
+    await notes.getByRole('button', { name: 'Add note' }).click();
+    await notes.getByRole('listitem').filter({ hasText: 'Legal approved the pictures.' }).getByText('Olivia Owner').waitFor();
+    await shot(page, 'post-notes');
+
+    // A file can be deleted from the library after a confirmation.
+    await page.goto(`${url}/w/${workspaceId}/publish/media`);
+    await page.getByRole('button', { name: 'Delete meadow.jpg' }).click();
+    await page.getByRole('dialog', { name: 'Delete media' }).getByRole('button', { name: 'Delete' }).click();
+    await page.getByRole('listitem', { name: 'meadow.jpg' }).waitFor({ state: 'detached' });
+    await page.getByRole('listitem', { name: 'sunrise.png' }).waitFor();
+
+    // Link tracking settings.
+    await page.goto(`${url}/w/${workspaceId}/settings/links`);
+    await page.getByLabel('Shorten and track links').uncheck();
+    await page.getByLabel('utm_medium').fill('organic-social');
+    await page.getByRole('button', { name: 'Save link tracking' }).click();
+    await page.getByRole('status').filter({ hasText: 'Link tracking saved.' }).waitFor();
+    expect(((await (await page.request.get(`${api}/link-settings`)).json()) as { settings: unknown }).settings).toEqual({ shortenLinks: false, utmMedium: 'organic-social', defaultCampaign: '' });
+    await shot(page, 'links');
+
     // The same pages on a phone.
     const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, storageState: await context.storageState() });
     const phonePage = await phone.newPage();
     await phonePage.goto(`${url}/w/${workspaceId}/publish/media`);
     await phonePage.getByRole('listitem', { name: 'sunrise.png' }).waitFor();
     await shot(phonePage, 'library-phone');
+    await phonePage.goto(`${url}/w/${workspaceId}/publish/compose`);
+    await phonePage.getByRole('button', { name: `@${HANDLE}` }).click();
+    await phonePage.getByRole('button', { name: 'Add media' }).click();
+    await phonePage.getByRole('dialog', { name: 'Add media' }).getByRole('button', { name: /^sunrise\.png/ }).click();
+    await shot(phonePage, 'picker-phone');
+    await phonePage.getByRole('dialog', { name: 'Add media' }).getByRole('button', { name: 'Attach 1 file' }).click();
+    await phonePage.getByRole('list', { name: 'Attached media' }).waitFor();
+    await shot(phonePage, 'composer-phone');
     await phonePage.goto(`${url}/w/${workspaceId}/publish/import`);
-    await phonePage.getByLabel('CSV', { exact: true }).fill(csv);
+    // The file is read in the browser.
+    await phonePage.getByLabel('CSV file').setInputFiles({ name: 'posts.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    await phonePage.getByText('posts.csv').waitFor();
     await phonePage.getByRole('button', { name: 'Check' }).click();
     await phonePage.getByText('No connected profile "nobody.test" in this workspace.').waitFor();
     await shot(phonePage, 'import-phone');

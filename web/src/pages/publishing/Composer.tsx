@@ -254,7 +254,9 @@ function ComposerForm({ initial, onCreated }: { initial: PostWithVariants | unde
                 const info = networkOf(profile);
                 const text = textFor(profile.id);
                 const tailored = profile.id in content.overrides;
-                const problems: Problem[] = [...(checks[profile.id] ?? []), ...(serverProblems[profile.id] ?? []).filter((p) => !(checks[profile.id] ?? []).some((c) => c.message === p.message))];
+                const problems: Problem[] = [...(checks[profile.id] ?? []), ...(serverProblems[profile.id] ?? []).filter((p) => !(checks[profile.id] ?? []).some((c) => c.message === p.message))]
+                  // The live check reads the text alone: attached media make a post without text fine.
+                  .filter((p) => !(p.code === 'empty' && content.mediaIds?.length));
                 const variant = variants.find((v) => v.profileId === profile.id);
                 return (
                   <li key={profile.id} className={`variant${problems.length ? ' variant--invalid' : ''}`}>

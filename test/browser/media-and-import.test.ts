@@ -186,6 +186,8 @@ describe('media library, CSV import and notifications in the web app', () => {
     await picker.getByRole('button', { name: 'Attach 2 files' }).click();
     await picker.waitFor({ state: 'hidden' });
     expect(await page.getByRole('list', { name: 'Attached media' }).getByRole('listitem').count()).toBe(2);
+    // The preview shows the pictures as the network would, with their alt text.
+    await page.getByRole('article', { name: `Preview on Bluesky as @${HANDLE}` }).getByAltText('A yellow sun on an indigo sky').waitFor();
     await page.getByRole('combobox', { name: 'Repeat' }).selectOption({ label: 'Weekly' });
     await page.getByRole('combobox', { name: 'Ends' }).selectOption({ label: 'Ends after' });
     await page.getByLabel('Number of posts').fill('4');

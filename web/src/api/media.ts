@@ -1,4 +1,4 @@
-import { useInfiniteQuery } from '@tanstack/react-query';
+import { useInfiniteQuery, useQueries } from '@tanstack/react-query';
 import { ApiError, currentCsrfToken, get, query } from './client.ts';
 
 export type MediaKind = 'image' | 'video';
@@ -40,6 +40,16 @@ export const useMediaLibrary = (workspaceId: string, filters: MediaFilters) =>
       return loaded < last.total ? loaded : undefined;
     },
   });
+
+/** Media items by id, in the order given (undefined while one loads). */
+export const useMediaItems = (workspaceId: string, ids: readonly string[]) =>
+  useQueries({
+    queries: ids.map((id) => ({
+      queryKey: ['media-item', workspaceId, id],
+      queryFn: async () => (await get<{ media: MediaItem }>(`/workspaces/${workspaceId}/media/${id}`)).media,
+      staleTime: 60_000,
+    })),
+  }).map((q) => q.data);
 
 export const ACCEPT = 'image/jpeg,image/png,image/gif,image/webp,video/mp4,video/quicktime';
 

@@ -1,7 +1,5 @@
 import { useState } from 'react';
-import { useQueries } from '@tanstack/react-query';
-import { get } from '../../api/client.ts';
-import type { MediaItem } from '../../api/media.ts';
+import { useMediaItems, type MediaItem } from '../../api/media.ts';
 import type { Variant } from '../../api/publishing.ts';
 import type { Workspace } from '../../api/types.ts';
 import { ImageIcon } from '../../shell/icons.tsx';
@@ -21,14 +19,8 @@ interface Props {
 /** The composer's media: attached files in order, "Add media" (the picker), and each network's objections. */
 export function AttachedMedia({ workspace, mediaIds, onChange, disabled, max = 4, variants = [] }: Props) {
   const [picking, setPicking] = useState(false);
-  const items = useQueries({
-    queries: mediaIds.map((id) => ({
-      queryKey: ['media-item', workspace.id, id],
-      queryFn: async () => (await get<{ media: MediaItem }>(`/workspaces/${workspace.id}/media/${id}`)).media,
-      staleTime: 60_000,
-    })),
-  });
-  const attached = items.map((q) => q.data).filter((m): m is MediaItem => !!m);
+  const items = useMediaItems(workspace.id, mediaIds);
+  const attached = items.filter((m): m is MediaItem => !!m);
   const problems = variants.flatMap((v) => v.problems.filter((p) => p.field === 'media').map((p) => ({ ...p, handle: v.handle, profileId: v.profileId })));
   return (
     <div className="field">
@@ -36,7 +28,7 @@ export function AttachedMedia({ workspace, mediaIds, onChange, disabled, max = 4
       {mediaIds.length > 0 && (
         <ul className="attached-media" aria-label="Attached media">
           {mediaIds.map((id, index) => {
-            const item = items[index]?.data;
+            const item = items[index];
             return (
               <li key={id}>
                 {item ? <MediaPreview item={item} /> : <span className="media-thumb" />}

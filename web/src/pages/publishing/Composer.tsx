@@ -34,6 +34,8 @@ import { useComposeCheck } from './useComposeCheck.ts';
 import { AttachedMedia } from '../media/AttachedMedia.tsx';
 import { RepeatControl } from './RepeatControl.tsx';
 import { AddToQueueButton } from './AddToQueue.tsx';
+import { PostNotes } from './PostNotes.tsx';
+import { useMediaItems } from '../../api/media.ts';
 
 /** The composer for a new post (/publish/compose) or an existing one (/publish/posts/:postId). */
 export function Composer() {
@@ -115,6 +117,7 @@ function ComposerForm({ initial, onCreated }: { initial: PostWithVariants | unde
   const networkOf = (profile: SocialProfile) => networks.data?.find((n) => n.network === profile.network);
   const checks = useComposeCheck(workspace.id, selected.map((p) => ({ profileId: p.id, text: textFor(p.id) })), !readOnly);
   const count = useTextCounter();
+  const media = useMediaItems(workspace.id, content.mediaIds ?? []);
 
   // Schedule picker: the post's time, or tomorrow 09:00, in the workspace's zone.
   const firstScheduled = scheduled[0]?.scheduledAt;
@@ -380,6 +383,7 @@ function ComposerForm({ initial, onCreated }: { initial: PostWithVariants | unde
             )}
           </div>
           {!maySchedule && <p className="muted small">Your role may write drafts; a publisher or admin schedules them.</p>}
+          {draft.postId && <PostNotes postId={draft.postId} />}
           <ConfirmDialog
             open={deleting}
             title="Delete post"
@@ -404,7 +408,7 @@ function ComposerForm({ initial, onCreated }: { initial: PostWithVariants | unde
         {selected.length === 0 ? (
           <p className="muted">Pick a profile to see how the post will look there.</p>
         ) : (
-          selected.map((profile) => <PostPreview key={profile.id} profile={profile} text={textFor(profile.id)} />)
+          selected.map((profile) => <PostPreview key={profile.id} profile={profile} text={textFor(profile.id)} media={media} />)
         )}
       </aside>
     </div>

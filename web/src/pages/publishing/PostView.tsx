@@ -10,6 +10,7 @@ import { useShell } from '../../shell/useWorkspace.ts';
 import { PostPreview } from './Preview.tsx';
 import { LinkStats } from './LinkStats.tsx';
 import { PostNotes } from './PostNotes.tsx';
+import { useMediaItems } from '../../api/media.ts';
 
 export const STATUS: Record<VariantStatus, { label: string; tone: string }> = {
   draft: { label: 'Draft', tone: '' },
@@ -80,6 +81,7 @@ export function ReadOnlyPost({ data, onChange }: { data: PostWithVariants; onCha
   const profiles = useProfiles(workspace.id);
   const campaigns = useCampaigns(workspace.id);
   const campaign = campaigns.data?.find((c) => c.id === data.post.campaignId);
+  const media = useMediaItems(workspace.id, data.post.mediaIds ?? []);
   return (
     <div className="composer">
       <div className="composer__editor card">
@@ -132,7 +134,7 @@ export function ReadOnlyPost({ data, onChange }: { data: PostWithVariants; onCha
         {data.variants.map((variant) => {
           const profile = profiles.data?.find((p) => p.id === variant.profileId);
           const at = variant.publishedAt ?? variant.scheduledAt;
-          return profile ? <PostPreview key={variant.id} profile={profile} text={variant.text} {...(at ? { when: formatZoned(at, workspace.timezone, 'd LLL') } : {})} /> : null;
+          return profile ? <PostPreview key={variant.id} profile={profile} text={variant.text} media={media} {...(at ? { when: formatZoned(at, workspace.timezone, 'd LLL') } : {})} /> : null;
         })}
       </aside>
     </div>

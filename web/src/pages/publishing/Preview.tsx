@@ -1,5 +1,6 @@
 import { Fragment, type ReactNode } from 'react';
 import type { NetworkId, SocialProfile } from '../../api/publishing.ts';
+import type { MediaItem } from '../../api/media.ts';
 import { NetworkIcon, networkName } from '../../components/NetworkIcon.tsx';
 
 // Links, hashtags and mentions (including Mastodon's @user@domain), as networks highlight them.
@@ -45,7 +46,8 @@ const ACTIONS: Record<NetworkId, string[]> = {
 };
 
 /** How the post will look on the profile's network: a card in that network's manner. */
-export function PostPreview({ profile, text, when }: { profile: SocialProfile; text: string; when?: string }) {
+export function PostPreview({ profile, text, when, media = [] }: { profile: SocialProfile; text: string; when?: string; media?: readonly (MediaItem | undefined)[] }) {
+  const shown = media.filter((m): m is MediaItem => !!m);
   const handle = profile.handle.replace(/^@/, '');
   const name = profile.displayName || handle;
   const network = profile.network;
@@ -68,6 +70,17 @@ export function PostPreview({ profile, text, when }: { profile: SocialProfile; t
         </span>
       </header>
       <div className="preview__text">{text.trim() ? <RichText text={text} /> : <span className="preview__empty">Nothing written yet.</span>}</div>
+      {shown.length > 0 && (
+        <div className={`preview__media preview__media--${Math.min(shown.length, 4)}`}>
+          {shown.slice(0, 4).map((m) =>
+            m.kind === 'video' ? (
+              <video key={m.id} src={`${m.fileUrl}#t=0.1`} preload="metadata" muted playsInline aria-label={m.altText || 'Video'} />
+            ) : (
+              <img key={m.id} src={m.thumbnailUrl ?? m.fileUrl} alt={m.altText} />
+            ),
+          )}
+        </div>
+      )}
       <footer className="preview__actions" aria-hidden="true">
         {ACTIONS[network]?.map((action) => <span key={action}>{action}</span>)}
       </footer>

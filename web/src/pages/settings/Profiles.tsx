@@ -14,6 +14,7 @@ import { lastWorkspaceId } from '../../shell/lastWorkspace.ts';
 import { useShell } from '../../shell/useWorkspace.ts';
 import { ConnectDialog, type ConnectStart } from './ConnectDialog.tsx';
 import { NetworkApps } from './NetworkApps.tsx';
+import { MULTI_ACCOUNT_NETWORKS, OtherAccounts } from './OtherAccounts.tsx';
 
 export function Profiles() {
   const { workspace, session } = useShell();
@@ -121,6 +122,9 @@ export function Profiles() {
                     </div>
                   )}
                 </div>
+                {manage && profile.status === 'active' && MULTI_ACCOUNT_NETWORKS.includes(profile.network) && (
+                  <OtherAccounts workspaceId={workspace.id} profile={profile} />
+                )}
                 {profile.status === 'needs_reconnect' && (
                   <div className="profile-row__problem" role="note">
                     <p>
@@ -162,7 +166,7 @@ export function Profiles() {
         message={
           removing && (
             <p>
-              Disconnect <strong>@{removing.handle}</strong>? Chorus deletes its credentials, and its scheduled posts are removed. Posts already published stay on the network.
+              Disconnect <strong>@{removing.handle}</strong>? Chorus deletes its credentials. Posts scheduled for it will not go out (their authors are told); posts already published stay on the network and in Chorus. Connecting the same account again brings it back.
             </p>
           )
         }

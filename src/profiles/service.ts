@@ -217,7 +217,7 @@ export async function checkProfile(chorus: Chorus, profile: SocialProfile): Prom
     return updated!;
   } catch (error) {
     if (needsPerson(error) && profile.status !== 'needs_reconnect') await markNeedsReconnect(chorus.db, profile, (error as Error).message);
-    if (needsPerson(error) || error instanceof AuthExpired) return findProfile(chorus.db, profile.workspaceId, profile.id);
+    if (needsPerson(error)) return findProfile(chorus.db, profile.workspaceId, profile.id);
     throw error;
   }
 }

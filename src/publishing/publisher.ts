@@ -144,11 +144,7 @@ class CredentialsUnavailable extends Error {
 
 /** Getting credentials failed, so nothing reached the network: retry only what may clear up. */
 function beforeSending(error: unknown, attempts: number): Outcome {
-  if (error instanceof RateLimited || error instanceof Transient) {
-    return attempts >= MAX_PUBLISH_ATTEMPTS
-      ? { kind: 'failed', reason: `Gave up after ${attempts} attempts: ${error.message}` }
-      : { kind: 'retry', after: addSeconds(now(), Math.min(15 * 60, 10 * 2 ** (attempts - 1))), reason: error.message };
-  }
+  if (error instanceof RateLimited || error instanceof Transient) return retryOrGiveUp(attempts, backoffSeconds(attempts), error.message);
   if (isConnectorError(error)) return { kind: 'failed', reason: error.message };
   return {
     kind: 'failed',
@@ -156,15 +152,20 @@ function beforeSending(error: unknown, attempts: number): Outcome {
   };
 }
 
+const backoffSeconds = (attempts: number) => Math.min(15 * 60, 10 * 2 ** (attempts - 1));
+
+/** Again in `seconds`, unless the variant has used up its attempts. */
+const retryOrGiveUp = (attempts: number, seconds: number, message: string): Outcome =>
+  attempts >= MAX_PUBLISH_ATTEMPTS
+    ? { kind: 'failed', reason: `Gave up after ${attempts} attempts: ${message}` }
+    : { kind: 'retry', after: addSeconds(now(), seconds), reason: message };
+
 /** What to do after a failed call, given whether the network can tell a retry from a new post. */
 function classify(connector: Connector, error: unknown, attempts: number): Outcome {
   const message = error instanceof Error ? error.message : String(error);
   const retrySafe = connector.info.publishIdempotency !== 'none';
-  const retry = (seconds: number): Outcome =>
-    attempts >= MAX_PUBLISH_ATTEMPTS
-      ? { kind: 'failed', reason: `Gave up after ${attempts} attempts: ${message}` }
-      : { kind: 'retry', after: addSeconds(now(), seconds), reason: message };
-  const backoff = Math.min(15 * 60, 10 * 2 ** (attempts - 1));
+  const retry = (seconds: number) => retryOrGiveUp(attempts, seconds, message);
+  const backoff = backoffSeconds(attempts);
   if (error instanceof RateLimited) return retry(Math.max(error.retryAfterSeconds ?? backoff, 1));
   if (error instanceof Transient) return retry(backoff);
   // The request may have reached the network: only a network that de-duplicates may be asked again.

@@ -1,22 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { eq } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import sharp from 'sharp';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { startInstance, type Instance } from '../../src/instance.ts';
-import { loadConfig } from '../../src/core/config.ts';
+import type { Browser, Page } from 'playwright-core';
+import type { Instance } from '../../src/instance.ts';
+import { startChorusWithBrowser, type BrowserSetup } from '../helpers/browser.ts';
 import { socialProfiles } from '../../src/profiles/schema.ts';
 import { postVariants } from '../../src/publishing/schema.ts';
 import { linkClicks, trackedLinks } from '../../src/links/schema.ts';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 /** Set CHORUS_SCREENSHOTS=1 to save screenshots of each step to /tmp/chorus-media-*.png. */
 const SCREENSHOTS = process.env.CHORUS_SCREENSHOTS === '1';
 const ZONE = 'Europe/Paris';
@@ -24,7 +17,7 @@ const OWNER = { organizationName: 'Acme', workspaceName: 'Acme Social', name: 'O
 const HANDLE = 'brand.test';
 
 describe('media library, CSV import and notifications in the web app', () => {
-  let dataDir: string;
+  let setup: BrowserSetup;
   let instance: Instance;
   let browser: Browser;
   let url: string;
@@ -34,20 +27,12 @@ describe('media library, CSV import and notifications in the web app', () => {
   };
 
   beforeAll(async () => {
-    if (!existsSync(join(ROOT, 'web/dist/index.html'))) {
-      const build = spawnSync(process.execPath, [join(ROOT, 'scripts/build-web.mjs')], { cwd: ROOT, encoding: 'utf8' });
-      if (build.status !== 0) throw new Error(`Building the web app failed:\n${build.stdout}\n${build.stderr}`);
-    }
-    dataDir = mkdtempSync(join(tmpdir(), 'chorus-browser-media-'));
-    instance = await startInstance({ config: loadConfig({ LOG_LEVEL: 'silent' } as NodeJS.ProcessEnv, { dataDir, port: 0 }), work: true, http: true });
-    url = instance.url!;
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    setup = await startChorusWithBrowser();
+    ({ instance, browser, url } = setup);
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await instance?.stop();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    await setup?.close();
   });
 
   it('uploads media with alt text, imports a CSV row by row, and rings the bell when a post fails', async () => {

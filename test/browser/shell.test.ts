@@ -1,24 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { startInstance, type Instance } from '../../src/instance.ts';
-import { loadConfig } from '../../src/core/config.ts';
+import type { Browser, Page } from 'playwright-core';
+import type { Instance } from '../../src/instance.ts';
+import { startChorusWithBrowser, type BrowserSetup } from '../helpers/browser.ts';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 /** Set CHORUS_SCREENSHOTS=1 to save screenshots of each step to /tmp/chorus-*.png. */
 const SCREENSHOTS = process.env.CHORUS_SCREENSHOTS === '1';
 
@@ -26,7 +10,7 @@ const OWNER = { name: 'Olivia Owner', email: 'olivia@example.com', password: 'co
 const MEMBER = { name: 'Sam Analyst', email: 'sam@example.com', password: 'sam has a long password' };
 
 describe('web app shell', () => {
-  let dataDir: string;
+  let setup: BrowserSetup;
   let instance: Instance;
   let browser: Browser;
   let url: string;
@@ -36,24 +20,12 @@ describe('web app shell', () => {
   };
 
   beforeAll(async () => {
-    if (!existsSync(join(ROOT, 'web/dist/index.html'))) {
-      const build = spawnSync(process.execPath, [join(ROOT, 'scripts/build-web.mjs')], { cwd: ROOT, encoding: 'utf8' });
-      if (build.status !== 0) throw new Error(`Building the web app failed:\n${build.stdout}\n${build.stderr}`);
-    }
-    dataDir = mkdtempSync(join(tmpdir(), 'chorus-browser-'));
-    instance = await startInstance({
-      config: loadConfig({ LOG_LEVEL: 'silent' } as NodeJS.ProcessEnv, { dataDir, port: 0 }),
-      work: true,
-      http: true,
-    });
-    url = instance.url!;
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    setup = await startChorusWithBrowser();
+    ({ instance, browser, url } = setup);
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await instance?.stop();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    await setup?.close();
   });
 
   it('sets up the owner, signs in, invites a member who joins, and records it in the audit log', async () => {

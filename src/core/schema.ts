@@ -8,3 +8,4 @@ export * from '../links/schema.ts';
 export * from '../notifications/schema.ts';
 export * from '../media/schema.ts';
 export * from '../inbox/schema.ts';
+export * from '../approvals/schema.ts';

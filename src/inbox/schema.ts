@@ -136,3 +136,80 @@ export const routingRules = pgTable(
   },
   (t) => [index('routing_rules_workspace_idx').on(t.workspaceId, t.position)],
 );
+
+/** Templates for common answers. Variables such as {{author.name}} are filled in when used. */
+export const savedReplies = pgTable(
+  'saved_replies',
+  {
+    id: uuid('id').primaryKey(),
+    workspaceId: uuid('workspace_id').notNull().references(() => workspaces.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    body: text('body').notNull(),
+    /** Offered first to this team's members; null: to everyone. */
+    teamId: uuid('team_id').references(() => teams.id, { onDelete: 'set null' }),
+    createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('saved_replies_workspace_name_key').on(t.workspaceId, sql`lower(${t.name})`)],
+);
+
+/**
+ * Service-level targets, in minutes: a team's own, or the workspace default (team null) for
+ * conversations no team holds. Nearing breach = past `warnPercent` of the target.
+ */
+export const slaTargets = pgTable(
+  'sla_targets',
+  {
+    id: uuid('id').primaryKey(),
+    workspaceId: uuid('workspace_id').notNull().references(() => workspaces.id, { onDelete: 'cascade' }),
+    teamId: uuid('team_id').references(() => teams.id, { onDelete: 'cascade' }),
+    firstResponseMinutes: integer('first_response_minutes'),
+    resolutionMinutes: integer('resolution_minutes'),
+    warnPercent: integer('warn_percent').notNull().default(75),
+  },
+  (t) => [uniqueIndex('sla_targets_team_key').on(t.workspaceId, sql`coalesce(${t.teamId}, '00000000-0000-0000-0000-000000000000'::uuid)`)],
+);
+
+/**
+ * Inbox visibility: a profile listed here is seen only by members of its teams (and by workspace
+ * owners and admins). A profile no team claims is seen by everyone who may read the inbox.
+ */
+export const teamInboxProfiles = pgTable(
+  'team_inbox_profiles',
+  {
+    teamId: uuid('team_id').notNull().references(() => teams.id, { onDelete: 'cascade' }),
+    profileId: uuid('profile_id').notNull().references(() => socialProfiles.id, { onDelete: 'cascade' }),
+  },
+  (t) => [uniqueIndex('team_inbox_profiles_key').on(t.teamId, t.profileId), index('team_inbox_profiles_profile_idx').on(t.profileId)],
+);
+
+/** Saved filters: a person's own (userId set) or shared with the workspace (userId null). */
+export const inboxViews = pgTable(
+  'inbox_views',
+  {
+    id: uuid('id').primaryKey(),
+    workspaceId: uuid('workspace_id').notNull().references(() => workspaces.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id').references(() => users.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    filters: jsonb('filters').$type<Record<string, unknown>>().notNull(),
+    position: integer('position').notNull().default(0),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('inbox_views_workspace_idx').on(t.workspaceId, t.userId)],
+);
+
+/**
+ * Who has a conversation open, and whether they are typing a reply: heartbeats from the web app.
+ * A row older than a few seconds is stale and ignored, so a closed tab needs no clean-up.
+ */
+export const conversationPresence = pgTable(
+  'conversation_presence',
+  {
+    conversationId: uuid('conversation_id').notNull().references(() => conversations.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    state: text('state', { enum: ['viewing', 'replying'] }).notNull(),
+    seenAt: timestamp('seen_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [uniqueIndex('conversation_presence_key').on(t.conversationId, t.userId)],
+);

@@ -54,12 +54,12 @@ export interface RepeatRule {
   count?: number;
 }
 
-export const VARIANT_STATUSES = ['draft', 'scheduled', 'publishing', 'published', 'failed', 'needs_attention'] as const;
+export const VARIANT_STATUSES = ['draft', 'pending_approval', 'scheduled', 'publishing', 'published', 'failed', 'needs_attention'] as const;
 export type VariantStatus = (typeof VARIANT_STATUSES)[number];
 
 /**
  * The post as it goes to one profile: its own text when tailored, its own schedule and state.
- * Lifecycle: draft -> scheduled -> publishing -> published | failed | needs_attention.
+ * Lifecycle: draft -> (pending_approval ->) scheduled -> publishing -> published | failed | needs_attention.
  */
 export const postVariants = pgTable(
   'post_variants',

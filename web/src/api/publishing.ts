@@ -46,7 +46,7 @@ export interface Problem {
   message: string;
 }
 
-export type VariantStatus = 'draft' | 'scheduled' | 'publishing' | 'published' | 'failed' | 'needs_attention';
+export type VariantStatus = 'draft' | 'pending_approval' | 'scheduled' | 'publishing' | 'published' | 'failed' | 'needs_attention';
 
 export interface Variant {
   id: string;

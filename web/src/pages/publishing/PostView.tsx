@@ -14,6 +14,7 @@ import { useMediaItems } from '../../api/media.ts';
 
 export const STATUS: Record<VariantStatus, { label: string; tone: string }> = {
   draft: { label: 'Draft', tone: '' },
+  pending_approval: { label: 'Awaiting approval', tone: 'badge--warning' },
   scheduled: { label: 'Scheduled', tone: 'badge--info' },
   publishing: { label: 'Publishing', tone: 'badge--info' },
   published: { label: 'Published', tone: 'badge--success' },

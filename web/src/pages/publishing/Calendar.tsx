@@ -331,7 +331,7 @@ function CalendarChip({ item, zone, long, draggable, onMove }: { item: CalendarI
 
 function StatusMark({ status }: { status: VariantStatus }) {
   if (status === 'scheduled' || status === 'draft') return null;
-  const mark = { published: '✓', failed: '!', needs_attention: '?', publishing: '…' }[status];
+  const mark = { published: '✓', failed: '!', needs_attention: '?', publishing: '…', pending_approval: '⏳' }[status];
   return (
     <span className={`cal-item__status cal-item__status--${status}`} aria-hidden="true" title={STATUS[status].label}>
       {mark}

@@ -25,6 +25,8 @@ export const PERMISSIONS = {
   'posts.draft': ['owner', 'admin', 'approver', 'publisher', 'contributor'],
   'posts.schedule': ['owner', 'admin', 'publisher'],
   'approvals.decide': ['owner', 'admin', 'approver'],
+  'approvals.manage': managers,
+  'compliance.manage': managers,
   'reports.read': everyone,
   'inbox.read': everyone,
   'inbox.reply': ['owner', 'admin', 'approver', 'publisher', 'contributor'],

@@ -200,6 +200,27 @@ export interface PublishInput extends PostContent {
   thread?: PostContent[];
   /** BCP 47 language tags, where the network takes them. */
   languages?: string[];
+  /**
+   * Called by connectors that publish in several steps (Meta's media containers, threads), with
+   * how far they got, before each step that makes a post visible. The caller stores it durably
+   * and the connector waits for that, so a crash at any point leaves a checkpoint to resume from.
+   */
+  onCheckpoint?: (checkpoint: PublishCheckpoint) => Promise<void>;
+  /** The last checkpoint of an earlier attempt at this very content: continue from it. */
+  resume?: PublishCheckpoint;
+}
+
+/**
+ * Progress of a multi-step publish, as plain JSON. A connector that takes `resume` never makes a
+ * second post from it: it asks the network what became of `containerId` first.
+ */
+export interface PublishCheckpoint {
+  /** Posts of a thread already published, in order (the first post first). */
+  published?: PublishedPost[];
+  /** A media container made for the next post, which may or may not have been published. */
+  containerId?: string;
+  /** When that container was made (ISO 8601): unpublished containers expire after 24 hours. */
+  containerCreatedAt?: string;
 }
 
 export interface PublishedPost {
@@ -316,6 +337,12 @@ export interface Connector {
   findRecentPosts?(credentials: Credentials, opts: { since: string; limit?: number }): Promise<RemotePost[]>;
   /** Limits of this account's server when they differ from `info.limits` (a Mastodon instance's). */
   limitsFor?(credentials: Credentials): Promise<ConnectorLimits>;
+  /**
+   * Accounts whose handle or name starts like `q`, for @mention autocomplete. Present only where
+   * the network has a people search (Bluesky typeahead, Mastodon account search). Each handle is
+   * in the form the network's text takes after the `@` (`alice.bsky.social`, `bob@other.example`).
+   */
+  searchAccounts?(credentials: Credentials, query: { q: string; limit?: number }): Promise<RemoteAuthor[]>;
 }
 
 /** Everything a connector needs from its surroundings; tests inject a fake fetch and clock. */

@@ -2,6 +2,7 @@ import { bigserial, date, index, integer, jsonb, pgTable, primaryKey, smallint, 
 import { users } from '../auth/schema.ts';
 import { workspaces } from '../workspaces/schema.ts';
 import { socialProfiles } from '../profiles/schema.ts';
+import type { PublishCheckpoint } from '../connectors/connector.ts';
 
 export const campaigns = pgTable(
   'campaigns',
@@ -95,6 +96,13 @@ export const postVariants = pgTable(
   ],
 );
 
+/** A connector's checkpoint, and which content it was made for (an edit invalidates it). */
+export interface StoredCheckpoint {
+  /** SHA-256 of the text and media the checkpoint was made with. */
+  content: string;
+  state: PublishCheckpoint;
+}
+
 /** Every try at publishing a variant: what was sent under which key, and how it ended. */
 export const publishAttempts = pgTable(
   'publish_attempts',
@@ -108,6 +116,12 @@ export const publishAttempts = pgTable(
     /** null while in flight; a crash leaves it null for the reconciler to find. */
     outcome: text('outcome', { enum: ['published', 'failed', 'retry', 'unknown', 'reconciled'] }),
     detail: text('detail'),
+    /**
+     * How far a multi-step publish got (a Meta media container made, the posts of a thread
+     * already out), saved before the step that posts: a later attempt resumes from it instead of
+     * starting over.
+     */
+    checkpoint: jsonb('checkpoint').$type<StoredCheckpoint>(),
   },
   (t) => [index('publish_attempts_variant_idx').on(t.variantId)],
 );

@@ -123,6 +123,24 @@ declare module 'fastify' {
   }
 }
 
+/**
+ * The web app's scripts and API calls are all same-origin; pictures and videos may come from the
+ * networks (avatars, link-card images), so only those may be fetched from other https hosts.
+ * Inline styles stay allowed: components set them, and they cannot run code.
+ */
+export const WEB_APP_CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: blob: https:",
+  "media-src 'self' blob: https:",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'self'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join('; ');
+
 /** Serves the built React app, with client-side routes falling back to index.html. */
 async function registerWebApp(app: FastifyInstance) {
   const built = existsSync(`${WEB_DIST}/index.html`);
@@ -137,6 +155,6 @@ async function registerWebApp(app: FastifyInstance) {
     if (!built) {
       return reply.status(503).type('text/plain').send('The web app is not built. Run `npm run build` (npm start does it for you).');
     }
-    return reply.header('cache-control', 'no-cache').sendFile('index.html');
+    return reply.header('cache-control', 'no-cache').header('content-security-policy', WEB_APP_CSP).sendFile('index.html');
   });
 }

@@ -31,6 +31,11 @@ describe('web app shell', () => {
   it('sets up the owner, signs in, invites a member who joins, and records it in the audit log', async () => {
     const ownerContext = await browser.newContext({ viewport: { width: 1280, height: 860 } });
     const page = await ownerContext.newPage();
+    // The content security policy must not block anything the app itself needs.
+    const blocked: string[] = [];
+    page.on('console', (message) => {
+      if (/content security policy/i.test(message.text())) blocked.push(message.text());
+    });
 
     // First run: the app sends a visitor to owner setup.
     await page.goto(url);
@@ -126,6 +131,7 @@ describe('web app shell', () => {
     await page.getByRole('row').filter({ hasText: 'workspace.created' }).waitFor({ state: 'detached' });
     expect(await page.getByRole('row').filter({ hasText: 'member.added' }).count()).toBe(1);
     await shot(page, 'audit-desktop');
+    expect(blocked).toEqual([]);
     await ownerContext.close();
   });
 

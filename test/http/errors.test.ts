@@ -92,4 +92,13 @@ describe.each(BACKENDS)('bad input gets a clear error and changes nothing (%s)',
     expect(response.headers['x-request-id']).toBeTruthy();
     expect(response.headers['cache-control']).toBe('no-store');
   });
+
+  it('serves the web app under a content security policy that allows no foreign scripts', async () => {
+    const response = await t.app.inject({ url: '/w/some-workspace/publish' });
+    expect(response.statusCode).toBe(200);
+    const csp = String(response.headers['content-security-policy']);
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).not.toMatch(/script-src[^;]*unsafe/);
+  });
 });

@@ -203,6 +203,14 @@ describe('Bluesky on a local AT Protocol network', () => {
     expect(found.items[0]).toMatchObject({ text: 'the zanzibarian teapot is leaking', author: { handle: 'bob.test' } });
   });
 
+  it('suggests accounts for @mentions through the typeahead search', async () => {
+    await net.processAll();
+    const found = await bsky.searchAccounts!(aliceCreds, { q: 'bo', limit: 5 });
+    expect(found.map((a) => a.handle)).toContain('bob.test');
+    expect(found.find((a) => a.handle === 'bob.test')).toMatchObject({ id: bob.did });
+    expect(await bsky.searchAccounts!(aliceCreds, { q: 'zzqxnobody' })).toEqual([]);
+  });
+
   it('deletes (twice is fine) and refreshes the session', async () => {
     const { posts } = await bsky.publish(aliceCreds, { text: 'short-lived', idempotencyKey: 'delete-1' });
     await bsky.delete(aliceCreds, posts[0]!.id);

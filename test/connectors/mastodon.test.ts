@@ -193,3 +193,24 @@ describe('Mastodon: reading', () => {
     expect(await mastodon.fetchProfileMetrics(creds)).toEqual({ followers: 1520, following: 310, posts: 842 });
   });
 });
+
+describe('Mastodon: mention suggestions', () => {
+  it('searches accounts without resolving remote ones, and gives each handle as user@instance', async () => {
+    const { fake, mastodon } = setup();
+    fake.on('GET https://social.example/api/v2/search', fx('search_accounts'));
+    const found = await mastodon.searchAccounts!(creds, { q: 'ali', limit: 5 });
+    const sent = fake.sent[0]!;
+    expect(sent.headers.authorization).toBe('Bearer tok-123');
+    expect(Object.fromEntries(sent.url.searchParams)).toEqual({ q: 'ali', type: 'accounts', resolve: 'false', limit: '5' });
+    expect(found).toEqual([
+      { id: '109372865447200001', handle: 'alice@social.example', displayName: 'Alice Example', avatarUrl: 'https://social.example/system/accounts/avatars/alice.png' },
+      { id: '109372865447200002', handle: 'alicia@other.example', avatarUrl: 'https://social.example/system/cache/accounts/avatars/alicia.png' },
+    ]);
+  });
+
+  it('maps a revoked token to AuthExpired', async () => {
+    const { fake, mastodon } = setup();
+    fake.reply(fx('error_401'));
+    await expect(mastodon.searchAccounts!(creds, { q: 'ali' })).rejects.toBeInstanceOf(AuthExpired);
+  });
+});

@@ -22,7 +22,7 @@ import { BLUESKY_MAX_GRAPHEMES } from '../text/bluesky.ts';
 import { BlueskyChat, canUseChat } from './chat.ts';
 import { toConversationItem, toRemotePost } from './read.ts';
 import { BlueskyPublisher, service } from './publish.ts';
-import { Notifications, Posts, PostRecordValue, ProfileDetailed, SearchAnswer, Session } from './schemas.ts';
+import { ActorsTypeahead, Notifications, Posts, PostRecordValue, ProfileDetailed, SearchAnswer, Session } from './schemas.ts';
 import { jwtExpiry, NETWORK, parseAtUri, postUrl, Xrpc } from './xrpc.ts';
 import type { z } from 'zod';
 
@@ -153,6 +153,10 @@ export function createBlueskyConnector(ctx: ConnectorContext = {}): Connector {
         for (const p of posts) out.push({ postId: p.uri, likes: p.likeCount ?? 0, reposts: p.repostCount ?? 0, replies: p.replyCount ?? 0, quotes: p.quoteCount ?? 0, ...(p.bookmarkCount !== undefined ? { bookmarks: p.bookmarkCount } : {}) });
       }
       return out;
+    },
+    async searchAccounts(creds, { q, limit }) {
+      const { actors } = await xrpc.query(service(creds), 'app.bsky.actor.searchActorsTypeahead', { query: { q, limit: Math.min(limit ?? 8, 25) }, token: token(creds), schema: ActorsTypeahead });
+      return actors.map((a) => ({ id: a.did, handle: a.handle, ...(a.displayName ? { displayName: a.displayName } : {}), ...(a.avatar ? { avatarUrl: a.avatar } : {}) }));
     },
     async fetchProfileMetrics(creds): Promise<ProfileMetrics> {
       const p = await xrpc.query(service(creds), 'app.bsky.actor.getProfile', { query: { actor: creds.accountId }, token: token(creds), schema: ProfileDetailed });

@@ -44,6 +44,8 @@ export const ProfileBasic = z.object({
   avatar: z.string().optional(),
 });
 
+export const ActorsTypeahead = z.object({ actors: z.array(ProfileBasic) });
+
 export const ProfileDetailed = ProfileBasic.extend({
   followersCount: z.number().optional(),
   followsCount: z.number().optional(),

@@ -9,7 +9,7 @@ import { HttpClient } from '../http.ts';
 import { buildAuthorizationUrl, createPkce, credentialsFromToken, missingScopes, OAuthClient, randomState } from '../oauth.ts';
 import { htmlToText } from '../text/html.ts';
 import { MASTODON_DEFAULT_MAX } from '../text/mastodon.ts';
-import { Account, Instance, MediaAttachment, Notifications, RegisteredApp, SearchResults, Status, Statuses, type StatusT } from './schemas.ts';
+import { Account, AccountResults, Instance, MediaAttachment, Notifications, RegisteredApp, SearchResults, Status, Statuses, type StatusT } from './schemas.ts';
 
 const NETWORK = 'mastodon';
 export const MASTODON_SCOPES = ['read', 'write'] as const;
@@ -284,6 +284,18 @@ export function createMastodonConnector(ctx: ConnectorContext = {}): Connector {
       const size = limit ?? 20;
       const res = await get(c, '/api/v2/search', SearchResults, { q, type: 'statuses', resolve: false, limit: size, offset });
       return { items: res.statuses.map(toRemote), cursor: res.statuses.length < size ? null : String(offset + res.statuses.length) };
+    },
+    async searchAccounts(c, { q, limit }) {
+      // resolve=false: only accounts the instance already knows, so typing never makes it fetch remote servers.
+      const res = await get(c, '/api/v2/search', AccountResults, { q, type: 'accounts', resolve: false, limit: Math.min(limit ?? 8, 40) });
+      const host = new URL(base(c)).host;
+      // Local accounts have a bare `acct`; a mention from elsewhere needs the full user@instance.
+      return res.accounts.map((a) => ({
+        id: a.id,
+        handle: a.acct.includes('@') ? a.acct : `${a.acct}@${host}`,
+        ...(a.display_name ? { displayName: a.display_name } : {}),
+        ...(a.avatar ? { avatarUrl: a.avatar } : {}),
+      }));
     },
   };
   return connector;

@@ -63,4 +63,5 @@ export const Notification = z.object({
 export const Notifications = z.array(Notification);
 
 export const SearchResults = z.object({ statuses: z.array(Status) });
+export const AccountResults = z.object({ accounts: z.array(Account) });
 export const Context = z.object({ ancestors: z.array(Status), descendants: z.array(Status) });

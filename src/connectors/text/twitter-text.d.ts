@@ -25,6 +25,7 @@ declare module 'twitter-text' {
   const twitterText: {
     parseTweet(text: string, config?: TwitterConfig): ParsedTweet;
     extractUrlsWithIndices(text: string, options?: { extractUrlsWithoutProtocol?: boolean }): UrlEntity[];
+    extractHashtags(text: string): string[];
     configs: { defaults: TwitterConfig; version3: TwitterConfig };
   };
   export default twitterText;

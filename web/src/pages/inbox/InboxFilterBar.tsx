@@ -1,0 +1,61 @@
+import { useEffect, useState } from 'react';
+import { PRIORITY_LEVELS, STATUSES, type InboxFilters } from '../../api/inbox.ts';
+import { capitalise } from '../../lib/format.ts';
+
+export const SEARCH_BOX_ID = 'inbox-search';
+
+/** Full-text search and the filters that views do not cover on their own. */
+export function InboxFilterBar({ filters, onChange }: { filters: InboxFilters; onChange: (filters: InboxFilters) => void }) {
+  const [q, setQ] = useState(filters.q ?? '');
+  useEffect(() => setQ(filters.q ?? ''), [filters.q]);
+  const set = <K extends keyof InboxFilters>(key: K, value: InboxFilters[K] | '') => {
+    const next = { ...filters };
+    if (value) next[key] = value as InboxFilters[K];
+    else delete next[key];
+    onChange(next);
+  };
+  return (
+    <div className="inbox-filters">
+      <form
+        role="search"
+        className="inbox-filters__search"
+        onSubmit={(event) => {
+          event.preventDefault();
+          set('q', q.trim());
+        }}
+      >
+        <label htmlFor={SEARCH_BOX_ID} className="visually-hidden">
+          Search messages
+        </label>
+        <input id={SEARCH_BOX_ID} type="search" placeholder="Search messages (/)" value={q} maxLength={200} onChange={(e) => setQ(e.target.value)} />
+      </form>
+      <div className="inbox-filters__row">
+        <select aria-label="Status" value={filters.status ?? ''} onChange={(e) => set('status', e.target.value as InboxFilters['status'])}>
+          <option value="">Any status</option>
+          {STATUSES.map((s) => (
+            <option key={s} value={s}>
+              {capitalise(s)}
+            </option>
+          ))}
+        </select>
+        <select aria-label="Priority" value={filters.priority ?? ''} onChange={(e) => set('priority', e.target.value as InboxFilters['priority'])}>
+          <option value="">Any priority</option>
+          {PRIORITY_LEVELS.map((p) => (
+            <option key={p} value={p}>
+              {capitalise(p)}
+            </option>
+          ))}
+        </select>
+        <select aria-label="Service level" value={filters.sla ?? ''} onChange={(e) => set('sla', e.target.value as InboxFilters['sla'])}>
+          <option value="">Any SLA</option>
+          <option value="nearing">Nearing breach</option>
+          <option value="breached">Breached</option>
+        </select>
+        <select aria-label="Sort" value={filters.sort ?? 'recent'} onChange={(e) => set('sort', e.target.value === 'sla' ? 'sla' : '')}>
+          <option value="recent">Newest first</option>
+          <option value="sla">Most urgent first</option>
+        </select>
+      </div>
+    </div>
+  );
+}

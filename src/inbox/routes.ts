@@ -8,6 +8,8 @@ import { addConversationNote, bulkInput, listConversations, listQuery, noteInput
 import { createRule, deleteRule, listRules, reorderRules, updateRule } from './rules.ts';
 import { ruleInput } from './routing.ts';
 import { syncProfile } from './sync.ts';
+import { assertProfileVisible } from './visibility.ts';
+import { inboxCareRoutes, viewerOf } from './care-routes.ts';
 
 const conversationParams = workspaceParams.extend({ conversationId: z.uuid() });
 const ruleParams = workspaceParams.extend({ ruleId: z.uuid() });
@@ -15,20 +17,21 @@ const ruleParams = workspaceParams.extend({ ruleId: z.uuid() });
 export async function inboxRoutes(app: ApiApp, chorus: Chorus) {
   const { db } = chorus;
   const tags = ['inbox'];
+  await inboxCareRoutes(app, chorus);
 
   app.get(
     '/workspaces/:workspaceId/inbox',
     { config: { access: 'inbox.read' }, schema: { tags, summary: 'Conversations, newest activity first, with filters and full-text search', params: workspaceParams, querystring: listQuery } },
     async (request) => {
-      const { workspace, user } = workspaceAuthOf(request);
-      return listConversations(db, workspace.id, user.id, request.query);
+      const { workspace } = workspaceAuthOf(request);
+      return listConversations(db, viewerOf(request), workspace.id, request.query);
     },
   );
 
   app.get(
     '/workspaces/:workspaceId/inbox/:conversationId',
-    { config: { access: 'inbox.read' }, schema: { tags, summary: 'A conversation: messages, internal notes and the author’s history', params: conversationParams } },
-    async (request) => openConversation(db, workspaceAuthOf(request).workspace.id, request.params.conversationId),
+    { config: { access: 'inbox.read' }, schema: { tags, summary: 'A conversation: messages, internal notes, service level, who else has it open, the author’s history', params: conversationParams } },
+    async (request) => openConversation(db, viewerOf(request), workspaceAuthOf(request).workspace.id, request.params.conversationId),
   );
 
   app.patch(
@@ -36,7 +39,7 @@ export async function inboxRoutes(app: ApiApp, chorus: Chorus) {
     { config: { access: 'inbox.reply' }, schema: { tags, summary: 'Change status, assignee, priority or tags', params: conversationParams, body: updateInput } },
     async (request) => {
       const { workspace, actor } = workspaceAuthOf(request);
-      const [conversation] = await updateConversations(db, actor, workspace.id, [request.params.conversationId], request.body);
+      const [conversation] = await updateConversations(db, actor, viewerOf(request), workspace.id, [request.params.conversationId], request.body);
       return { conversation };
     },
   );
@@ -46,7 +49,7 @@ export async function inboxRoutes(app: ApiApp, chorus: Chorus) {
     { config: { access: 'inbox.reply' }, schema: { tags, summary: 'Assign, tag or close many conversations at once', params: workspaceParams, body: bulkInput } },
     async (request) => {
       const { workspace, actor } = workspaceAuthOf(request);
-      return { updated: (await updateConversations(db, actor, workspace.id, request.body.ids, request.body.change)).length };
+      return { updated: (await updateConversations(db, actor, viewerOf(request), workspace.id, request.body.ids, request.body.change)).length };
     },
   );
 
@@ -55,7 +58,7 @@ export async function inboxRoutes(app: ApiApp, chorus: Chorus) {
     { config: { access: 'inbox.reply' }, schema: { tags, summary: 'Add an internal note (customers never see it)', params: conversationParams, body: noteInput } },
     async (request, reply) => {
       const { workspace, actor } = workspaceAuthOf(request);
-      return reply.status(201).send({ note: await addConversationNote(db, actor, workspace.id, request.params.conversationId, request.body.body) });
+      return reply.status(201).send({ note: await addConversationNote(db, actor, viewerOf(request), workspace.id, request.params.conversationId, request.body.body) });
     },
   );
 
@@ -64,7 +67,7 @@ export async function inboxRoutes(app: ApiApp, chorus: Chorus) {
     { config: { access: 'inbox.reply' }, schema: { tags, summary: 'Reply on the network to the exact message (or in the DM)', params: conversationParams, body: replyInput } },
     async (request, reply) => {
       const { workspace, actor } = workspaceAuthOf(request);
-      return reply.status(201).send({ message: await replyToConversation(chorus, actor, workspace.id, request.params.conversationId, request.body) });
+      return reply.status(201).send({ message: await replyToConversation(chorus, actor, viewerOf(request), workspace.id, request.params.conversationId, request.body) });
     },
   );
 
@@ -74,6 +77,7 @@ export async function inboxRoutes(app: ApiApp, chorus: Chorus) {
     async (request) => {
       const { workspace } = workspaceAuthOf(request);
       await findProfile(db, workspace.id, request.params.profileId);
+      await assertProfileVisible(db, viewerOf(request), request.params.profileId);
       return { result: await syncProfile(chorus, request.params.profileId, request.log) };
     },
   );

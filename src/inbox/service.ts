@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, isNull, lt, ne, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, isNull, lt, ne, or, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Chorus } from '../core/chorus.ts';
 import type { Db, Queryable } from '../core/db.ts';
@@ -8,28 +8,39 @@ import { now } from '../core/clock.ts';
 import { users } from '../auth/schema.ts';
 import { recordAudit, type Actor } from '../workspaces/audit.ts';
 import { teamMembers, teams, workspaceMembers } from '../workspaces/schema.ts';
+import { evaluateCompliance } from '../approvals/compliance.ts';
 import { socialProfiles } from '../profiles/schema.ts';
 import { connectError, connectorOrThrow, credentialsFor, findProfile } from '../profiles/service.ts';
 import { CONVERSATION_STATUSES, conversationNotes, conversations, MESSAGE_KINDS, messages, PRIORITIES } from './schema.ts';
+import { defaultSla, SLA_STATES, slaColumns, slaJoins, slaRank, slaState, teamSla, type Sla } from './sla.ts';
+import { visibleProfile, type Viewer } from './visibility.ts';
+import { othersPresent } from './presence.ts';
 
 export type Conversation = typeof conversations.$inferSelect;
 
 export const listQuery = z.object({
   status: z.enum(CONVERSATION_STATUSES).optional(),
-  /** me, unassigned, my-team, or a user id. */
+  /** me, unassigned (no person nor team), my-team, or a user id. */
   assignee: z.union([z.enum(['me', 'unassigned', 'my-team']), z.uuid()]).optional(),
+  /** Held by one of my teams (mine) or by this team. */
+  team: z.union([z.literal('mine'), z.uuid()]).optional(),
   teamId: z.uuid().optional(),
   network: z.string().max(30).optional(),
   profileId: z.uuid().optional(),
   kind: z.enum(MESSAGE_KINDS).optional(),
   tag: z.string().max(50).optional(),
   priority: z.enum(PRIORITIES).optional(),
+  /** Service level: nearing breach, breached, within target (ok) or met. */
+  sla: z.enum(SLA_STATES).optional(),
   /** Full-text search across messages. */
   q: z.string().trim().min(1).max(200).optional(),
-  /** Keyset paging: conversations older than this (lastMessageAt|id). */
+  /** recent: newest activity first; sla: breached, then nearing, then the longest waiting. */
+  sort: z.enum(['recent', 'sla']).default('recent'),
+  /** The `nextBefore` of the previous page. */
   before: z.string().max(100).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(50),
 });
+export type ListQuery = z.infer<typeof listQuery>;
 
 export const updateInput = z
   .object({
@@ -48,63 +59,109 @@ export const replyInput = z.object({
   text: z.string().trim().min(1).max(10_000),
   /** The message to answer; the latest one from the customer when left out. */
   messageId: z.uuid().optional(),
+  /** The newest message the client showed: a reply someone else sent after it is a collision. */
+  lastSeenMessageId: z.uuid().optional(),
+  /** Send even though someone else replied meanwhile. */
+  force: z.boolean().default(false),
 });
 
-/** The conversations view: newest activity first, with the last message and filters applied. */
-export async function listConversations(db: Queryable, workspaceId: string, userId: string, q: z.infer<typeof listQuery>) {
-  const filters: SQL[] = [eq(conversations.workspaceId, workspaceId)];
+/** The conditions of a list query, visibility included: shared by the list, the counts and saved views. */
+export function conversationFilters(viewer: Viewer, workspaceId: string, q: Omit<ListQuery, 'sort' | 'limit' | 'before'>, at: Date = now()): SQL[] {
+  const filters: SQL[] = [eq(conversations.workspaceId, workspaceId), visibleProfile(viewer, conversations.profileId)];
+  const myTeams = sql`(select ${teamMembers.teamId} from ${teamMembers} where ${teamMembers.userId} = ${viewer.userId})`;
   if (q.status) filters.push(eq(conversations.status, q.status));
-  if (q.assignee === 'me') filters.push(eq(conversations.assigneeUserId, userId));
+  if (q.assignee === 'me') filters.push(eq(conversations.assigneeUserId, viewer.userId));
   else if (q.assignee === 'unassigned') filters.push(isNull(conversations.assigneeUserId), isNull(conversations.assigneeTeamId));
-  else if (q.assignee === 'my-team') {
-    const mine = db.select({ id: teamMembers.teamId }).from(teamMembers).where(eq(teamMembers.userId, userId));
-    filters.push(inArray(conversations.assigneeTeamId, mine));
-  } else if (q.assignee) filters.push(eq(conversations.assigneeUserId, q.assignee));
+  else if (q.assignee === 'my-team') filters.push(sql`${conversations.assigneeTeamId} in ${myTeams}`);
+  else if (q.assignee) filters.push(eq(conversations.assigneeUserId, q.assignee));
+  if (q.team === 'mine') filters.push(sql`${conversations.assigneeTeamId} in ${myTeams}`);
+  else if (q.team) filters.push(eq(conversations.assigneeTeamId, q.team));
   if (q.teamId) filters.push(eq(conversations.assigneeTeamId, q.teamId));
   if (q.network) filters.push(eq(conversations.network, q.network));
   if (q.profileId) filters.push(eq(conversations.profileId, q.profileId));
   if (q.kind) filters.push(eq(conversations.kind, q.kind));
   if (q.priority) filters.push(eq(conversations.priority, q.priority));
   if (q.tag) filters.push(sql`${q.tag} = any(${conversations.tags})`);
+  if (q.sla) filters.push(sql`${slaState(at)} = ${q.sla}`);
   if (q.q) {
     filters.push(
       sql`exists (select 1 from ${messages} where ${messages.conversationId} = ${conversations.id} and ${messages.search} @@ websearch_to_tsquery('simple', ${q.q}))`,
     );
   }
-  if (q.before) {
-    const [at, id] = q.before.split('|');
-    const when = new Date(at ?? '');
-    if (!id || Number.isNaN(when.getTime())) throw invalid('before', 'Use the `nextBefore` value of the previous page.');
-    filters.push(or(lt(conversations.lastMessageAt, when), and(eq(conversations.lastMessageAt, when), lt(conversations.id, id)))!);
+  return filters;
+}
+
+const badCursor = () => invalid('before', 'Use the `nextBefore` value of the previous page.');
+
+/** The conversations view, with the last message, the service level and filters applied. */
+export async function listConversations(db: Queryable, viewer: Viewer, workspaceId: string, q: ListQuery) {
+  const at = now();
+  const filters = conversationFilters(viewer, workspaceId, q, at);
+  // Newest first pages by keyset; the SLA order changes as time passes, so it pages by position.
+  let offset = 0;
+  if (q.before && q.sort === 'recent') {
+    const [when, id] = q.before.split('|');
+    const instant = new Date(when ?? '');
+    if (!id || Number.isNaN(instant.getTime()) || !z.uuid().safeParse(id).success) throw badCursor();
+    filters.push(or(lt(conversations.lastMessageAt, instant), and(eq(conversations.lastMessageAt, instant), lt(conversations.id, id)))!);
+  } else if (q.before) {
+    offset = Number(q.before.replace(/^offset:/, ''));
+    if (!/^offset:\d{1,6}$/.test(q.before)) throw badCursor();
   }
+  const order =
+    q.sort === 'sla'
+      ? [sql`${slaRank(at)} desc nulls last`, sql`${conversations.firstInboundAt} asc nulls last`, asc(conversations.id)]
+      : [desc(conversations.lastMessageAt), desc(conversations.id)];
   const rows = await db
     .select({
       conversation: conversations,
       lastText: sql<string | null>`(select ${messages.text} from ${messages} where ${messages.conversationId} = ${conversations.id} order by ${messages.sentAt} desc limit 1)`,
       profileHandle: socialProfiles.handle,
+      sla: slaColumns(at),
     })
     .from(conversations)
     .innerJoin(socialProfiles, eq(socialProfiles.id, conversations.profileId))
+    .leftJoin(teamSla, slaJoins.team)
+    .leftJoin(defaultSla, slaJoins.default)
     .where(and(...filters))
-    .orderBy(desc(conversations.lastMessageAt), desc(conversations.id))
-    .limit(q.limit + 1);
+    .orderBy(...order)
+    .limit(q.limit + 1)
+    .offset(offset);
   const page = rows.slice(0, q.limit);
   const last = page[page.length - 1]?.conversation;
+  const more = rows.length > q.limit && last;
   return {
-    conversations: page.map((r) => ({ ...r.conversation, lastText: r.lastText, profileHandle: r.profileHandle })),
-    nextBefore: rows.length > q.limit && last ? `${last.lastMessageAt.toISOString()}|${last.id}` : null,
+    conversations: page.map((r) => ({ ...r.conversation, lastText: r.lastText, profileHandle: r.profileHandle, sla: r.sla })),
+    nextBefore: !more ? null : q.sort === 'sla' ? `offset:${offset + q.limit}` : `${last.lastMessageAt.toISOString()}|${last.id}`,
   };
 }
 
-export async function findConversation(db: Queryable, workspaceId: string, id: string): Promise<Conversation> {
-  const [conversation] = await db.select().from(conversations).where(and(eq(conversations.id, id), eq(conversations.workspaceId, workspaceId)));
+/** A conversation the viewer may see; one they may not is "not found". */
+export async function findConversation(db: Queryable, viewer: Viewer, workspaceId: string, id: string): Promise<Conversation> {
+  const [conversation] = await db
+    .select()
+    .from(conversations)
+    .where(and(eq(conversations.id, id), eq(conversations.workspaceId, workspaceId), visibleProfile(viewer, conversations.profileId)));
   if (!conversation) throw notFound('conversation');
   return conversation;
 }
 
-/** A conversation with its messages, internal notes and the author's history with the brand. Opening it marks it read. */
-export async function openConversation(db: Db, workspaceId: string, id: string) {
-  const conversation = await findConversation(db, workspaceId, id);
+export async function conversationSla(db: Queryable, id: string): Promise<Sla> {
+  const [row] = await db
+    .select(slaColumns())
+    .from(conversations)
+    .leftJoin(teamSla, slaJoins.team)
+    .leftJoin(defaultSla, slaJoins.default)
+    .where(eq(conversations.id, id));
+  return row as Sla;
+}
+
+/**
+ * A conversation with its messages, internal notes, service level, who else has it open, and the
+ * author's history with the brand (in inboxes the viewer may see). Opening it marks it read.
+ */
+export async function openConversation(db: Db, viewer: Viewer, workspaceId: string, id: string) {
+  const conversation = await findConversation(db, viewer, workspaceId, id);
   if (conversation.unread > 0) await db.update(conversations).set({ unread: 0 }).where(eq(conversations.id, id));
   const thread = await db.select().from(messages).where(eq(messages.conversationId, id)).orderBy(messages.sentAt);
   const notes = await db
@@ -116,10 +173,23 @@ export async function openConversation(db: Db, workspaceId: string, id: string) 
   const history = await db
     .select({ id: conversations.id, status: conversations.status, kind: conversations.kind, lastMessageAt: conversations.lastMessageAt, network: conversations.network })
     .from(conversations)
-    .where(and(eq(conversations.workspaceId, workspaceId), eq(conversations.authorRemoteId, conversation.authorRemoteId), ne(conversations.id, id)))
+    .where(
+      and(
+        eq(conversations.workspaceId, workspaceId),
+        eq(conversations.authorRemoteId, conversation.authorRemoteId),
+        ne(conversations.id, id),
+        visibleProfile(viewer, conversations.profileId),
+      ),
+    )
     .orderBy(desc(conversations.lastMessageAt))
     .limit(20);
-  return { conversation: { ...conversation, unread: 0 }, messages: thread, notes, authorHistory: history };
+  return {
+    conversation: { ...conversation, unread: 0, sla: await conversationSla(db, id) },
+    messages: thread,
+    notes,
+    authorHistory: history,
+    presence: await othersPresent(db, id, viewer.userId),
+  };
 }
 
 async function assertAssignees(db: Queryable, workspaceId: string, change: z.infer<typeof updateInput>) {
@@ -134,10 +204,14 @@ async function assertAssignees(db: Queryable, workspaceId: string, change: z.inf
 }
 
 /** Changes status, assignment, priority or tags of one or many conversations, in one transaction. */
-export async function updateConversations(db: Db, actor: Actor, workspaceId: string, ids: string[], change: z.infer<typeof updateInput>) {
+export async function updateConversations(db: Db, actor: Actor, viewer: Viewer, workspaceId: string, ids: string[], change: z.infer<typeof updateInput>) {
   return db.transaction(async (tx) => {
     await assertAssignees(tx, workspaceId, change);
-    const before = await tx.select().from(conversations).where(and(eq(conversations.workspaceId, workspaceId), inArray(conversations.id, ids))).for('update');
+    const before = await tx
+      .select()
+      .from(conversations)
+      .where(and(eq(conversations.workspaceId, workspaceId), inArray(conversations.id, ids), visibleProfile(viewer, conversations.profileId)))
+      .for('update');
     if (before.length !== new Set(ids).size) throw notFound('conversation');
     const closing = change.status === 'closed';
     const updated = await tx
@@ -159,8 +233,8 @@ export async function updateConversations(db: Db, actor: Actor, workspaceId: str
   });
 }
 
-export async function addConversationNote(db: Db, actor: Actor, workspaceId: string, id: string, body: string) {
-  await findConversation(db, workspaceId, id);
+export async function addConversationNote(db: Db, actor: Actor, viewer: Viewer, workspaceId: string, id: string, body: string) {
+  await findConversation(db, viewer, workspaceId, id);
   return db.transaction(async (tx) => {
     const [note] = await tx.insert(conversationNotes).values({ id: newId(), conversationId: id, authorId: actor.userId, body, createdAt: now() }).returning();
     await recordAudit(tx, actor, { workspaceId, action: 'conversation.note_added', targetType: 'conversation', targetId: id, after: { body } });
@@ -169,11 +243,40 @@ export async function addConversationNote(db: Db, actor: Actor, workspaceId: str
 }
 
 /**
- * Answers on the network, as a reply to the exact message (or in the DM), and records the reply in
- * the thread with who sent it. First response time is set by the first reply.
+ * Refuses a reply when someone else answered since the client loaded the conversation (the
+ * customer would get two answers), unless the person confirms with `force`.
  */
-export async function replyToConversation(chorus: Chorus, actor: Actor, workspaceId: string, id: string, input: z.infer<typeof replyInput>) {
-  const conversation = await findConversation(chorus.db, workspaceId, id);
+async function assertNoCollision(db: Queryable, actor: Actor, id: string, lastSeenMessageId: string) {
+  const [seen] = await db.select().from(messages).where(and(eq(messages.id, lastSeenMessageId), eq(messages.conversationId, id)));
+  if (!seen) throw invalid('lastSeenMessageId', 'That message is not part of this conversation.');
+  const newer = await db
+    .select({ id: messages.id, text: messages.text, sentAt: messages.sentAt, sentByUserId: messages.sentByUserId, authorHandle: messages.authorHandle, sentByName: users.name })
+    .from(messages)
+    .leftJoin(users, eq(users.id, messages.sentByUserId))
+    .where(
+      and(
+        eq(messages.conversationId, id),
+        eq(messages.direction, 'outbound'),
+        gt(messages.sentAt, seen.sentAt),
+        or(isNull(messages.sentByUserId), actor.userId ? ne(messages.sentByUserId, actor.userId) : undefined),
+      ),
+    )
+    .orderBy(messages.sentAt);
+  if (newer.length > 0) {
+    const who = newer[newer.length - 1]!.sentByName ?? newer[newer.length - 1]!.authorHandle;
+    throw new AppError(409, 'collision', `${who} replied to this conversation after you opened it. Read their answer, then send yours with force if it is still needed.`, {
+      replies: newer,
+    });
+  }
+}
+
+/**
+ * Answers on the network, as a reply to the exact message (or in the DM), and records the reply in
+ * the thread with who sent it. First response time is set by the first reply. The workspace's
+ * compliance rules apply to replies as to posts: a blocked reply is never sent.
+ */
+export async function replyToConversation(chorus: Chorus, actor: Actor, viewer: Viewer, workspaceId: string, id: string, input: z.infer<typeof replyInput>) {
+  const conversation = await findConversation(chorus.db, viewer, workspaceId, id);
   const [target] = await chorus.db
     .select()
     .from(messages)
@@ -186,7 +289,16 @@ export async function replyToConversation(chorus: Chorus, actor: Actor, workspac
     .orderBy(desc(messages.sentAt))
     .limit(1);
   if (!target) throw new AppError(409, 'nothing_to_reply_to', 'There is no message from the customer to reply to.');
+  if (input.lastSeenMessageId && !input.force) await assertNoCollision(chorus.db, actor, id, input.lastSeenMessageId);
   const profile = await findProfile(chorus.db, workspaceId, conversation.profileId);
+  const compliance = await evaluateCompliance(chorus.db, workspaceId, {
+    tags: conversation.tags,
+    campaignId: null,
+    variants: [{ profileId: profile.id, network: profile.network, text: input.text }],
+  });
+  if (compliance.blocked) {
+    throw new AppError(422, 'compliance_blocked', 'This reply breaks a compliance rule of this workspace; it was not sent.', { violations: compliance.violations });
+  }
   const connector = connectorOrThrow(chorus, profile.network);
   const credentials = await credentialsFor(chorus, profile).catch(connectError);
   const sent = await connector
@@ -219,7 +331,13 @@ export async function replyToConversation(chorus: Chorus, actor: Actor, workspac
       .update(conversations)
       .set({ lastMessageAt: now(), firstResponseAt: conversation.firstResponseAt ?? now(), status: conversation.status === 'open' ? 'pending' : conversation.status })
       .where(eq(conversations.id, id));
-    await recordAudit(tx, actor, { workspaceId, action: 'conversation.replied', targetType: 'conversation', targetId: id, after: { text: input.text, remoteId: sent.id, url: sent.url } });
+    await recordAudit(tx, actor, {
+      workspaceId,
+      action: 'conversation.replied',
+      targetType: 'conversation',
+      targetId: id,
+      after: { text: input.text, inReplyTo: target.remoteId, remoteId: sent.id, url: sent.url, forced: Boolean(input.force), sensitive: compliance.sensitive },
+    });
     return message;
   });
 }

@@ -4,7 +4,7 @@
  * publisher, so the author sees exactly what the server will enforce.
  */
 import type { ComplianceEffect, ComplianceRuleConfig, ComplianceRuleKind, PostScope } from './schema.ts';
-import { fold, foldWithMap, originalSlice, visibleText, type FoldedText } from './compliance-text.ts';
+import { fold, foldWithMap, originalSlice, visibleWithMap, type MappedText } from './compliance-text.ts';
 import { compileRulePattern } from './compliance-regex.ts';
 import { findHashtags, findHosts, hostMatches } from './compliance-links.ts';
 
@@ -84,13 +84,13 @@ function phrasePattern(phrase: string, plural: boolean): RegExp | null {
   return new RegExp(`${edge}${parts.join('[^\\p{L}\\p{N}_]+')}(?![\\p{L}\\p{N}_])`, 'gu');
 }
 
-function findPhrase(text: string, folded: FoldedText, phrase: string, plural: boolean): string | null {
+function findPhrase(text: string, folded: MappedText, phrase: string, plural: boolean): string | null {
   const pattern = phrasePattern(phrase, plural);
   const found = pattern?.exec(folded.text);
   return found ? originalSlice(text, folded, found.index, found.index + found[0].length) : null;
 }
 
-function bannedTerms(terms: string[], text: string, folded: FoldedText): Finding[] {
+function bannedTerms(terms: string[], text: string, folded: MappedText): Finding[] {
   const findings: Finding[] = [];
   for (const term of terms) {
     const match = findPhrase(text, folded, term, true);
@@ -99,14 +99,12 @@ function bannedTerms(terms: string[], text: string, folded: FoldedText): Finding
   return findings;
 }
 
-function regexRule(config: Extract<ComplianceRuleConfig, { kind: 'regex' }>, text: string, folded: FoldedText): Finding[] {
+function regexRule(config: Extract<ComplianceRuleConfig, { kind: 'regex' }>, text: string, folded: MappedText): Finding[] {
   const pattern = compileRulePattern(config.pattern, config.flags);
-  // The text as written first; then folded, so invisible characters or look-alikes cannot dodge the pattern.
-  const direct = pattern.matcher(visibleText(text));
-  if (direct.find()) return [{ message: `Matches the pattern /${config.pattern}/.`, match: direct.group() ?? undefined }];
-  const disguised = pattern.matcher(folded.text);
-  if (disguised.find()) {
-    return [{ message: `Matches the pattern /${config.pattern}/.`, match: originalSlice(text, folded, disguised.start(), disguised.end()) }];
+  // The text as written (invisible characters dropped) first; then folded, so look-alikes cannot dodge the pattern.
+  for (const mapped of [visibleWithMap(text), folded]) {
+    const matcher = pattern.matcher(mapped.text);
+    if (matcher.find()) return [{ message: `Matches the pattern /${config.pattern}/.`, match: originalSlice(text, mapped, matcher.start(), matcher.end()) }];
   }
   return [];
 }
@@ -121,7 +119,7 @@ function linkDomains(config: Extract<ComplianceRuleConfig, { kind: 'link_domains
   return findings;
 }
 
-function findingsFor(rule: CheckableRule, text: string, folded: FoldedText): Finding[] {
+function findingsFor(rule: CheckableRule, text: string, folded: MappedText): Finding[] {
   const config = rule.config;
   switch (config.kind) {
     case 'banned_terms':

@@ -4,7 +4,6 @@
  * is RE2's syntax: no look-around and no back-references, which are refused when the rule is saved.
  */
 import { RE2JS } from 're2js';
-import { invalid } from '../core/errors.ts';
 
 export const MAX_PATTERN_LENGTH = 500;
 export const RULE_FLAGS = /^[ims]*$/;
@@ -27,15 +26,15 @@ export function compileRulePattern(pattern: string, flags = ''): RE2JS {
   return re;
 }
 
-/** Refuses a pattern RE2 cannot compile, with RE2's reason, before it is saved. */
-export function assertValidPattern(pattern: string, flags = ''): void {
-  if (pattern.length === 0) throw invalid('config.pattern', 'Give a pattern.');
-  if (pattern.length > MAX_PATTERN_LENGTH) throw invalid('config.pattern', `A pattern may be at most ${MAX_PATTERN_LENGTH} characters.`);
-  if (!RULE_FLAGS.test(flags)) throw invalid('config.flags', 'Flags may only be i (ignore case), m (multi-line) and s (dot matches newline).');
+/** Why a pattern cannot be saved (RE2 cannot compile it, too long, unknown flags), or null if it can. */
+export function patternProblem(pattern: string, flags = ''): { field: 'pattern' | 'flags'; message: string } | null {
+  if (pattern.length > MAX_PATTERN_LENGTH) return { field: 'pattern', message: `A pattern may be at most ${MAX_PATTERN_LENGTH} characters.` };
+  if (!RULE_FLAGS.test(flags)) return { field: 'flags', message: 'Flags may only be i (ignore case), m (multi-line) and s (dot matches newline).' };
   try {
     compileRulePattern(pattern, flags);
+    return null;
   } catch (error) {
     const reason = error instanceof Error ? error.message.replace(/^error parsing regexp: /, '') : String(error);
-    throw invalid('config.pattern', `This pattern is not supported: ${reason}. Look-around and back-references are not available.`);
+    return { field: 'pattern', message: `This pattern is not supported: ${reason}. Look-around and back-references are not available.` };
   }
 }

@@ -15,7 +15,6 @@ const confusables = createRequire(import.meta.url)('unhomoglyph/data.json') as R
  * variation selectors, the Hangul/Mongolian fillers and the combining grapheme joiner.
  */
 const INVISIBLE = /[\p{Cf}\u034F\u115F\u1160\u17B4\u17B5\u180B-\u180F\u3164\uFE00-\uFE0F\uFFA0\u{E0100}-\u{E01EF}]/u;
-const INVISIBLE_ALL = new RegExp(INVISIBLE.source, 'gu');
 
 const MARKS = /\p{M}/gu;
 const ASCII_WORD = /^[a-z0-9]$/;
@@ -31,50 +30,63 @@ for (const [from, to] of Object.entries(confusables)) {
   if (ASCII_WORD.test(folded)) homoglyphs.set(from, folded);
 }
 
+const latin = (ch: string) => homoglyphs.get(ch) ?? ch;
+
 /** Folds one code point to zero or more matching characters. */
 function foldCodePoint(cp: string): string {
   if (INVISIBLE.test(cp)) return '';
   let out = '';
-  const lowered = cp.normalize('NFKC').toLowerCase().replace(/ß/g, 'ss');
+  // Look-alikes are looked up before and after lower-casing: the table has Greek capital Beta but not small beta.
+  const lowered = [...cp.normalize('NFKC')].map(latin).join('').toLowerCase().replace(/ß/g, 'ss');
   for (const ch of lowered.normalize('NFKD')) {
     if (/\p{M}/u.test(ch) || INVISIBLE.test(ch)) continue;
-    out += homoglyphs.get(ch) ?? ch;
+    out += latin(ch);
   }
   return out;
 }
 
-export interface FoldedText {
-  /** The folded text: NFKC, no invisible characters, lower case, no accents, look-alikes in Latin. */
+export interface MappedText {
   text: string;
   /** For each UTF-16 unit of `text`, the start and end (exclusive) of its source in the original. */
   starts: number[];
   ends: number[];
 }
 
-/** Folds a text for matching, remembering where every folded character came from. */
-export function foldWithMap(original: string): FoldedText {
+/**
+ * Transforms a text code point by code point, remembering where every output character came from.
+ * A code point that maps to nothing (an accent written apart, a zero-width space) joins the one
+ * before it, so quoting a match keeps the accent the author typed.
+ */
+function mapCodePoints(original: string, map: (cp: string) => string): MappedText {
   let text = '';
   const starts: number[] = [];
   const ends: number[] = [];
   let index = 0;
   for (const cp of original) {
-    const folded = foldCodePoint(cp);
-    for (let i = 0; i < folded.length; i++) {
+    const out = map(cp);
+    if (out === '' && ends.length > 0) ends[ends.length - 1] = index + cp.length;
+    for (let i = 0; i < out.length; i++) {
       starts.push(index);
       ends.push(index + cp.length);
     }
-    text += folded;
+    text += out;
     index += cp.length;
   }
   return { text, starts, ends };
 }
 
+/** Folds a text for matching: NFKC, no invisible characters, lower case, no accents, look-alikes in Latin. */
+export const foldWithMap = (original: string): MappedText => mapCodePoints(original, foldCodePoint);
+
+/** The text with invisible characters removed and compatibility forms (fullwidth …) unified, case kept. */
+export const visibleWithMap = (original: string): MappedText => mapCodePoints(original, (cp) => (INVISIBLE.test(cp) ? '' : cp.normalize('NFKC')));
+
 /** Folds a text for matching (rule terms and disclaimers go through the same folding as posts). */
 export const fold = (text: string): string => foldWithMap(text).text;
 
-/** The original text behind the folded range [start, end). */
-export const originalSlice = (original: string, folded: FoldedText, start: number, end: number): string =>
-  end > start ? original.slice(folded.starts[start], folded.ends[end - 1]) : '';
+/** The original text behind the range [start, end) of a mapped text. */
+export const originalSlice = (original: string, mapped: MappedText, start: number, end: number): string =>
+  end > start ? original.slice(mapped.starts[start], mapped.ends[end - 1]) : '';
 
-/** The text with invisible characters removed and compatibility forms (fullwidth …) unified, case kept. */
-export const visibleText = (text: string): string => text.replace(INVISIBLE_ALL, '').normalize('NFKC');
+/** The text as `visibleWithMap` makes it, for finding links and hashtags. */
+export const visibleText = (text: string): string => visibleWithMap(text).text;

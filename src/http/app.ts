@@ -21,6 +21,7 @@ import { linkRoutes, registerRedirect } from '../links/routes.ts';
 import { mediaRoutes } from '../media/routes.ts';
 import { notificationRoutes } from '../notifications/routes.ts';
 import { inboxRoutes } from '../inbox/routes.ts';
+import { complianceRoutes } from '../approvals/compliance-routes.ts';
 import { registerPublicMedia } from '../media/public-url.ts';
 
 
@@ -107,6 +108,7 @@ export async function buildApp(chorus: Chorus): Promise<FastifyInstance> {
       await mediaRoutes(typed, chorus);
       await notificationRoutes(typed, chorus);
       await inboxRoutes(typed, chorus);
+      await complianceRoutes(typed, chorus);
     },
     { prefix: '/api/v1' },
   );

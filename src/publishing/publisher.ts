@@ -16,6 +16,7 @@ import { InvalidResponse, isConnectorError, OutcomeUnknown, RateLimited, Transie
 import { campaigns, posts, postVariants, publishAttempts } from './schema.ts';
 import { trackLinks } from '../links/service.ts';
 import { notify } from '../notifications/service.ts';
+import { evaluateCompliance, type ComplianceResult } from '../approvals/compliance.ts';
 
 export const PUBLISH_JOB = 'publishing.publish';
 /** Transient failures are retried this many times before the post is marked failed. */
@@ -43,6 +44,7 @@ export async function publishVariant(chorus: Chorus, variantId: string, version:
   let outcome: Outcome;
   try {
     // Nothing has been sent yet: any failure here is certain, never "unknown".
+    if (claim.blockedBy) throw new NotSent(claim.blockedBy);
     const credentials = await credentialsFor(chorus, profile).catch((error: unknown) => {
       throw new CredentialsUnavailable(error);
     });
@@ -87,8 +89,16 @@ async function claimVariant(chorus: Chorus, variantId: string, version: number, 
       .insert(publishAttempts)
       .values({ variantId, idempotencyKey: variant!.idempotencyKey, workerId, startedAt: now() })
       .returning({ id: publishAttempts.id });
+    const written = variant!.text ?? row.post.text;
+    // The rules may have changed, or the post been edited through a path that skipped the check,
+    // since it was scheduled. Checked on the text as written: tracked links would hide the real domains.
+    const compliance = await evaluateCompliance(tx, variant!.workspaceId, {
+      tags: row.post.tags,
+      campaignId: row.post.campaignId,
+      variants: [{ variantId, profileId: row.profile.id, network: row.profile.network, text: written }],
+    });
     // Links become tracked short links here, inside the claim: a retry finds the same links.
-    const text = await trackLinks(tx, variant!.text ?? row.post.text, {
+    const text = await trackLinks(tx, written, {
       workspaceId: variant!.workspaceId,
       postId: row.post.id,
       variantId,
@@ -102,12 +112,20 @@ async function claimVariant(chorus: Chorus, variantId: string, version: number, 
       text,
       mediaIds: mediaIdsOf(row.post, variant!),
       profile: row.profile,
+      blockedBy: compliance.blocked ? blockingReason(compliance) : null,
       orgId: row.orgId,
       authorId: row.post.authorId,
       attemptId: attempt!.id,
     };
   });
 }
+
+/** The blocking compliance rules a text breaks, as the author is told them. */
+const blockingReason = (result: ComplianceResult) =>
+  `Not published: it breaks compliance rules. ${result.violations
+    .filter((v) => v.effect === 'block')
+    .map((v) => `“${v.ruleName}”: ${v.message}${v.description ? ` (${v.description})` : ''}`)
+    .join(' ')}`;
 
 /** A failure while preparing the post: nothing reached the network. */
 class NotSent extends Error {}

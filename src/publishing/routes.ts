@@ -17,6 +17,7 @@ import { listSlots, queuePost, setSlots, slotsInput } from './queue.ts';
 import { importCsv, importInput } from './csv-import.ts';
 import { AppError } from '../core/errors.ts';
 import { findProfile } from '../profiles/service.ts';
+import { evaluateCompliance } from '../approvals/compliance.ts';
 
 const postParams = workspaceParams.extend({ postId: z.uuid() });
 const variantParams = workspaceParams.extend({ variantId: z.uuid() });
@@ -38,14 +39,29 @@ export async function publishingRoutes(app: ApiApp, chorus: Chorus) {
     '/workspaces/:workspaceId/compose/check',
     {
       config: { access: 'posts.draft' },
-      schema: { tags, summary: 'Check text against each profile\'s network rules, as the composer types', params: workspaceParams, body: z.object({ text: z.string().max(20_000), profileIds: z.array(z.uuid()).max(50) }) },
+      schema: {
+        tags,
+        summary: "Check text against each profile's network rules and the workspace's compliance rules, as the composer types",
+        params: workspaceParams,
+        body: z.object({
+          text: z.string().max(20_000),
+          profileIds: z.array(z.uuid()).max(50),
+          tags: z.array(z.string().trim().min(1).max(50)).max(50).default([]),
+          campaignId: z.uuid().nullable().default(null),
+        }),
+      },
     },
     async (request) => {
       const { workspace } = workspaceAuthOf(request);
-      const profiles = request.body.profileIds.length
-        ? await db.select().from(socialProfiles).where(and(eq(socialProfiles.workspaceId, workspace.id), inArray(socialProfiles.id, request.body.profileIds)))
+      const { text, profileIds } = request.body;
+      const profiles = profileIds.length
+        ? await db.select().from(socialProfiles).where(and(eq(socialProfiles.workspaceId, workspace.id), inArray(socialProfiles.id, profileIds)))
         : [];
-      return { results: profiles.map((p) => ({ profileId: p.id, network: p.network, problems: problemsFor(chorus, p.network, request.body.text) })) };
+      const variants = profiles.map((p) => ({ profileId: p.id, network: p.network, text }));
+      return {
+        results: profiles.map((p) => ({ profileId: p.id, network: p.network, problems: problemsFor(chorus, p.network, text) })),
+        compliance: await evaluateCompliance(db, workspace.id, { tags: request.body.tags, campaignId: request.body.campaignId, variants }),
+      };
     },
   );
 

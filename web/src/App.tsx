@@ -28,6 +28,8 @@ import { AuditLog } from './pages/settings/AuditLog.tsx';
 import { Account } from './pages/settings/Account.tsx';
 import { PostingSlots } from './pages/settings/PostingSlots.tsx';
 import { LinkTracking } from './pages/settings/LinkTracking.tsx';
+import { SavedReplies } from './pages/settings/SavedReplies.tsx';
+import { InboxSettings } from './pages/settings/InboxSettings.tsx';
 
 export function App() {
   return (
@@ -81,6 +83,8 @@ export function App() {
           <Route path="links" element={<LinkTracking />} />
           <Route path="members" element={<Members />} />
           <Route path="teams" element={<Teams />} />
+          <Route path="saved-replies" element={<SavedReplies />} />
+          <Route path="inbox" element={<InboxSettings />} />
           <Route path="audit" element={<AuditLog />} />
           <Route path="account" element={<Account />} />
         </Route>

@@ -82,6 +82,8 @@ export interface ConversationDetail {
   messages: Message[];
   notes: ConversationNote[];
   authorHistory: PastConversation[];
+  /** Who else had it open when it loaded; live updates come from the presence heartbeat. */
+  presence: PresenceOther[];
 }
 
 /** The list's filters, as the API's query string takes them. */
@@ -107,8 +109,8 @@ export interface InboxView {
   id: string;
   name: string;
   filters: InboxFilters;
-  /** Null: shared with the workspace. */
-  userId: string | null;
+  /** Shared with the whole workspace, or the viewer's own. */
+  shared: boolean;
 }
 
 export interface SavedReply {
@@ -121,6 +123,7 @@ export interface SavedReply {
 }
 
 export interface SlaTarget {
+  id?: string;
   teamId: string | null;
   firstResponseMinutes: number | null;
   resolutionMinutes: number | null;
@@ -134,7 +137,25 @@ export interface PresenceOther {
   since: string;
 }
 
-export type InboxCounts = Record<string, number>;
+export interface ViewCount {
+  total: number;
+  unread: number;
+}
+
+/** Waiting (not closed) and unread conversations per built-in view and per saved view. */
+export interface InboxCounts {
+  all: ViewCount;
+  mine: ViewCount;
+  myTeam: ViewCount;
+  unassigned: ViewCount;
+  views: (ViewCount & { id: string; name: string })[];
+}
+
+/** A compliance rule a reply breaks (422 `compliance_blocked`). */
+export interface ComplianceViolation {
+  ruleName: string;
+  message: string;
+}
 
 export interface ConversationChange {
   status?: ConversationStatus;
@@ -170,9 +191,8 @@ export const useConversations = (workspaceId: string, filters: InboxFilters) =>
 export const useInboxCounts = (workspaceId: string) =>
   useQuery({
     queryKey: [...inboxKey(workspaceId), 'counts'],
-    queryFn: async () => (await get<{ counts: InboxCounts }>(`${base(workspaceId)}/inbox/counts`)).counts,
+    queryFn: () => get<InboxCounts>(`${base(workspaceId)}/inbox/counts`),
     refetchInterval: 30_000,
-    retry: false,
   });
 
 export const useConversation = (workspaceId: string, id: string | null) =>
@@ -186,14 +206,13 @@ export const useInboxViews = (workspaceId: string) =>
   useQuery({
     queryKey: [...inboxKey(workspaceId), 'views'],
     queryFn: async () => (await get<{ views: InboxView[] }>(`${base(workspaceId)}/inbox/views`)).views,
-    retry: false,
   });
 
+/** Saved replies (the viewer's teams' first) and the variables their bodies may use. */
 export const useSavedReplies = (workspaceId: string) =>
   useQuery({
     queryKey: savedRepliesKey(workspaceId),
-    queryFn: async () => (await get<{ replies: SavedReply[] }>(`${base(workspaceId)}/saved-replies`)).replies,
-    retry: false,
+    queryFn: () => get<{ savedReplies: SavedReply[]; variables: string[] }>(`${base(workspaceId)}/saved-replies`),
   });
 
 export const useSlaTargets = (workspaceId: string) =>
@@ -263,13 +282,14 @@ export const leave = (workspaceId: string, conversationId: string) => del(`${bas
 
 export const saveSavedReply = (workspaceId: string, reply: { id?: string; name: string; body: string; teamId: string | null }) => {
   const { id, ...body } = reply;
-  return id ? put<{ reply: SavedReply }>(`${base(workspaceId)}/saved-replies/${id}`, body) : post<{ reply: SavedReply }>(`${base(workspaceId)}/saved-replies`, body);
+  return id ? put<{ savedReply: SavedReply }>(`${base(workspaceId)}/saved-replies/${id}`, body) : post<{ savedReply: SavedReply }>(`${base(workspaceId)}/saved-replies`, body);
 };
 
 export const deleteSavedReply = (workspaceId: string, id: string) => del(`${base(workspaceId)}/saved-replies/${id}`);
 
-export const saveSlaTargets = (workspaceId: string, targets: SlaTarget[]) =>
-  put<{ targets: SlaTarget[] }>(`${base(workspaceId)}/sla-targets`, { targets });
+/** Sets one team's target, or the workspace default (teamId null); both minutes null removes it. */
+export const saveSlaTarget = (workspaceId: string, target: SlaTarget) =>
+  put<{ target: SlaTarget | null }>(`${base(workspaceId)}/sla-targets`, { teamId: target.teamId, firstResponseMinutes: target.firstResponseMinutes, resolutionMinutes: target.resolutionMinutes, warnPercent: target.warnPercent });
 
 export const saveTeamInboxProfiles = (workspaceId: string, teamId: string, profileIds: string[]) =>
   put<{ profileIds: string[] }>(`${base(workspaceId)}/teams/${teamId}/inbox-profiles`, { profileIds });

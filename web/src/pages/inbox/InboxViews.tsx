@@ -51,7 +51,7 @@ export function InboxViews({ workspaceId, filters, tags, onPick }: Props) {
 
   return (
     <nav className="inbox-views" aria-label="Inbox views">
-      <ul>{BUILT_IN_VIEWS.map((view) => item(view.id, view.label, view.filters, counts.data?.[view.countKey]))}</ul>
+      <ul>{BUILT_IN_VIEWS.map((view) => item(view.id, view.label, view.filters, view.countKey && counts.data?.[view.countKey].unread))}</ul>
       {networks.length > 0 && (
         <>
           <h2 className="inbox-views__heading">Networks</h2>
@@ -82,7 +82,7 @@ export function InboxViews({ workspaceId, filters, tags, onPick }: Props) {
               view.id,
               view.name,
               view.filters,
-              undefined,
+              counts.data?.views.find((v) => v.id === view.id)?.unread,
               <button type="button" className="icon-button icon-button--small inbox-views__delete" aria-label={`Delete view ${view.name}`} onClick={() => remove.mutate(view.id)}>
                 <span aria-hidden="true">×</span>
               </button>,

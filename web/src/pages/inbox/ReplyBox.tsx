@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { useMutation } from '@tanstack/react-query';
 import { ApiError } from '../../api/client.ts';
-import { renderSavedReply, sendReply, useInboxRefresh, useSavedReplies, type ConversationDetail, type Message } from '../../api/inbox.ts';
+import { renderSavedReply, sendReply, useInboxRefresh, useSavedReplies, type ComplianceViolation, type ConversationDetail, type Message } from '../../api/inbox.ts';
 import { useNetworks } from '../../api/publishing.ts';
 import { FormError } from '../../components/FormError.tsx';
 import { useToast } from '../../components/Toasts.tsx';
@@ -17,12 +17,6 @@ interface Props {
   onClearReplyTo: () => void;
   /** True while the box has text and focus: others then see "is replying". */
   onReplyingChange: (replying: boolean) => void;
-}
-
-interface Violation {
-  message?: string;
-  rule?: string;
-  name?: string;
 }
 
 /** Writes and sends the answer on the network, with saved replies and the network's length limit. */
@@ -64,7 +58,7 @@ export function ReplyBox({ workspaceId, detail, replyTo, onClearReplyTo, onReply
   };
   const failure = send.error instanceof ApiError ? send.error : null;
   const collision = failure?.code === 'collision' ? failure : null;
-  const blocked = failure?.code === 'compliance_blocked' ? ((failure.details.violations as Violation[] | undefined) ?? []) : null;
+  const blocked = failure?.code === 'compliance_blocked' ? ((failure.details.violations as ComplianceViolation[] | undefined) ?? []) : null;
   const tooLong = length !== null && limits ? length > limits.maxLength : false;
 
   const pick = async (replyId: string) => {
@@ -100,7 +94,7 @@ export function ReplyBox({ workspaceId, detail, replyTo, onClearReplyTo, onReply
             </button>
           </span>
         )}
-        {saved.data && saved.data.length > 0 && (
+        {saved.data && saved.data.savedReplies.length > 0 && (
           <select
             className="inbox-reply__saved"
             aria-label="Insert a saved reply"
@@ -110,7 +104,7 @@ export function ReplyBox({ workspaceId, detail, replyTo, onClearReplyTo, onReply
             }}
           >
             <option value="">Saved replies…</option>
-            {saved.data.map((r) => (
+            {saved.data.savedReplies.map((r) => (
               <option key={r.id} value={r.id}>
                 {r.name}
               </option>
@@ -147,7 +141,9 @@ export function ReplyBox({ workspaceId, detail, replyTo, onClearReplyTo, onReply
           {blocked.length > 0 && (
             <ul>
               {blocked.map((v, i) => (
-                <li key={i}>{v.message ?? v.name ?? v.rule ?? JSON.stringify(v)}</li>
+                <li key={i}>
+                  <strong>{v.ruleName}:</strong> {v.message}
+                </li>
               ))}
             </ul>
           )}

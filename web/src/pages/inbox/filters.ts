@@ -1,12 +1,12 @@
 import { FILTER_KEYS, type InboxFilters } from '../../api/inbox.ts';
 
-/** The built-in views; `countKey` names their unread count in GET …/inbox/counts. */
-export const BUILT_IN_VIEWS: { id: string; label: string; filters: InboxFilters; countKey: string }[] = [
+/** The built-in views; `countKey` names their counts in GET …/inbox/counts. */
+export const BUILT_IN_VIEWS: { id: string; label: string; filters: InboxFilters; countKey?: 'all' | 'mine' | 'myTeam' | 'unassigned' }[] = [
   { id: 'mine', label: 'Mine', filters: { assignee: 'me', status: 'open' }, countKey: 'mine' },
   { id: 'my-team', label: 'My team', filters: { team: 'mine', status: 'open' }, countKey: 'myTeam' },
   { id: 'unassigned', label: 'Unassigned', filters: { assignee: 'unassigned', status: 'open' }, countKey: 'unassigned' },
-  { id: 'open', label: 'All open', filters: { status: 'open' }, countKey: 'open' },
-  { id: 'nearing', label: 'Nearing SLA breach', filters: { sla: 'nearing', status: 'open' }, countKey: 'nearing' },
+  { id: 'open', label: 'All open', filters: { status: 'open' }, countKey: 'all' },
+  { id: 'nearing', label: 'Nearing SLA breach', filters: { sla: 'nearing', status: 'open' } },
 ];
 
 export const DEFAULT_FILTERS: InboxFilters = { status: 'open' };

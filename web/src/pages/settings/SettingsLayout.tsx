@@ -12,6 +12,8 @@ export function SettingsLayout() {
     { to: 'links', label: 'Link tracking' },
     { to: 'members', label: 'Members & roles' },
     { to: 'teams', label: 'Teams' },
+    { to: 'saved-replies', label: 'Saved replies' },
+    { to: 'inbox', label: 'Inbox' },
     ...(can(shell.workspace, 'audit.read') ? [{ to: 'audit', label: 'Audit log' }] : []),
     { to: 'account', label: 'Account' },
   ];

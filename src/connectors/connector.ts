@@ -51,6 +51,12 @@ export interface MediaKindLimits {
   mimeTypes: readonly string[];
   /** Video length, in seconds. */
   maxDurationSeconds?: number;
+  minDurationSeconds?: number;
+  /** Width / height, as displayed, where the network refuses other shapes (Instagram: 4:5 to 1.91:1). */
+  minAspectRatio?: number;
+  maxAspectRatio?: number;
+  /** Width × height ceiling, where the network counts pixels rather than bytes. */
+  maxPixels?: number;
 }
 
 export interface MediaLimits {
@@ -173,6 +179,8 @@ export interface MediaInput {
   altText?: string;
   width?: number;
   height?: number;
+  /** Video length, when known, for checking against the network's limits. */
+  durationSeconds?: number;
 }
 
 export interface LinkCardInput {

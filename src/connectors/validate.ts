@@ -2,7 +2,7 @@
  * Validate a post against a connector's declared limits before anything is sent, so the composer
  * can show every problem at once and the publisher never spends an API call on a sure refusal.
  */
-import type { ConnectorInfo, MediaInput, PostContent, PublishInput } from './connector.ts';
+import type { ConnectorInfo, MediaInput, MediaKindLimits, PostContent, PublishInput } from './connector.ts';
 import { countText } from './text/count.ts';
 
 export interface PostProblem {
@@ -72,6 +72,7 @@ function validateMedia(info: ConnectorInfo, m: MediaInput, post: number, mediaIn
   if (m.data && m.data.byteLength > kind.maxBytes) {
     problems.push({ ...at, field: 'media', code: 'too_large', message: `${m.kind} is ${m.data.byteLength} bytes; at most ${kind.maxBytes}.` });
   }
+  problems.push(...shapeProblems(kind, m).map((message) => ({ ...at, field: 'media' as const, code: 'not_supported' as const, message })));
   if (limits.requiresPublicUrl && !m.url) {
     problems.push({ ...at, field: 'media', code: 'needs_url', message: `${info.displayName} fetches media from a public URL; none was given.` });
   }
@@ -85,3 +86,24 @@ function validateMedia(info: ConnectorInfo, m: MediaInput, post: number, mediaIn
   }
   return problems;
 }
+
+/** Dimensions and length against the network's rules, when the file's are known. */
+function shapeProblems(kind: MediaKindLimits, m: MediaInput): string[] {
+  const problems: string[] = [];
+  if (m.width && m.height) {
+    const ratio = m.width / m.height;
+    const shown = `${m.width}×${m.height}`;
+    // A hundredth of slack: 1080×1350 is 4:5 even if rounding says 0.7999.
+    if (kind.minAspectRatio !== undefined && ratio < kind.minAspectRatio - 0.01) problems.push(`This ${m.kind} (${shown}) is too tall: the width must be at least ${ratioText(kind.minAspectRatio)} of the height.`);
+    if (kind.maxAspectRatio !== undefined && ratio > kind.maxAspectRatio + 0.01) problems.push(`This ${m.kind} (${shown}) is too wide: at most ${ratioText(kind.maxAspectRatio)} times as wide as tall.`);
+    if (kind.maxPixels !== undefined && m.width * m.height > kind.maxPixels) problems.push(`This ${m.kind} has ${(m.width * m.height / 1e6).toFixed(1)} megapixels; at most ${(kind.maxPixels / 1e6).toFixed(1)}.`);
+  }
+  if (m.kind === 'video' && m.durationSeconds !== undefined) {
+    if (kind.maxDurationSeconds !== undefined && m.durationSeconds > kind.maxDurationSeconds) problems.push(`This video is ${duration(m.durationSeconds)} long; at most ${duration(kind.maxDurationSeconds)}.`);
+    if (kind.minDurationSeconds !== undefined && m.durationSeconds < kind.minDurationSeconds) problems.push(`This video is ${duration(m.durationSeconds)} long; at least ${duration(kind.minDurationSeconds)}.`);
+  }
+  return problems;
+}
+
+const ratioText = (ratio: number) => (Number.isInteger(ratio * 100) ? String(ratio) : ratio.toFixed(2));
+const duration = (seconds: number) => (seconds < 60 ? `${Math.round(seconds)} s` : `${Math.floor(seconds / 60)} min ${Math.round(seconds % 60)} s`);

@@ -39,6 +39,8 @@ const envSchema = z.object({
   /** Largest image and video a media upload may be, in bytes. */
   MEDIA_MAX_IMAGE_BYTES: z.coerce.number().int().min(1024).default(20 * 1024 * 1024),
   MEDIA_MAX_VIDEO_BYTES: z.coerce.number().int().min(1024).default(512 * 1024 * 1024),
+  /** Let link previews fetch private, loopback and link-local addresses (tests, closed networks). */
+  LINK_PREVIEW_ALLOW_PRIVATE: booleanFromEnv.default(false),
 });
 
 export type Config = {
@@ -60,6 +62,7 @@ export type Config = {
   mailFrom: string;
   mediaMaxImageBytes: number;
   mediaMaxVideoBytes: number;
+  linkPreviewAllowPrivate: boolean;
 };
 
 export class ConfigError extends Error {}
@@ -97,6 +100,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     publishLeaseSeconds: e.PUBLISH_LEASE_SECONDS,
     mediaMaxImageBytes: e.MEDIA_MAX_IMAGE_BYTES,
     mediaMaxVideoBytes: e.MEDIA_MAX_VIDEO_BYTES,
+    linkPreviewAllowPrivate: e.LINK_PREVIEW_ALLOW_PRIVATE,
     smtpUrl: e.SMTP_URL,
     inboxSyncSeconds: e.INBOX_SYNC_SECONDS,
     mailFrom: e.MAIL_FROM,

@@ -17,6 +17,7 @@ import { memberRoutes } from '../workspaces/member-routes.ts';
 import { auditRoutes } from '../workspaces/audit-routes.ts';
 import { profileRoutes } from '../profiles/routes.ts';
 import { publishingRoutes } from '../publishing/routes.ts';
+import { composeRoutes } from '../publishing/compose-routes.ts';
 import { linkRoutes, registerRedirect } from '../links/routes.ts';
 import { mediaRoutes } from '../media/routes.ts';
 import { notificationRoutes } from '../notifications/routes.ts';
@@ -104,6 +105,7 @@ export async function buildApp(chorus: Chorus): Promise<FastifyInstance> {
       await auditRoutes(typed, chorus);
       await profileRoutes(typed, chorus);
       await publishingRoutes(typed, chorus);
+      await composeRoutes(typed, chorus);
       await linkRoutes(typed, chorus);
       await mediaRoutes(typed, chorus);
       await notificationRoutes(typed, chorus);

@@ -259,6 +259,6 @@ export async function mediaSummaries(db: Queryable, workspaceId: string, ids: re
   if (missing) throw new AppError(422, 'validation_failed', 'One of the media files is not in this workspace’s library.', { field: 'mediaIds', mediaId: missing });
   return ids.map((id) => {
     const r = rows.find((row) => row.id === id)!;
-    return { id, kind: r.kind, mimeType: r.mimeType, bytes: r.bytes, altText: r.altText, width: r.width, height: r.height };
+    return { id, kind: r.kind, mimeType: r.mimeType, bytes: r.bytes, altText: r.altText, width: r.width, height: r.height, durationSeconds: r.durationSeconds };
   });
 }

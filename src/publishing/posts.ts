@@ -75,7 +75,14 @@ export function problemsFor(chorus: Pick<Chorus, 'connectors'>, network: string,
   if (!connector) return [{ post: 0, field: 'text', code: 'not_supported', message: `Chorus has no connector for ${network}.` }];
   const problems = validatePost(connector.info, {
     text,
-    media: media.map((m) => ({ kind: m.kind, mimeType: m.mimeType, ...(m.altText ? { altText: m.altText } : {}), ...(m.width ? { width: m.width } : {}), ...(m.height ? { height: m.height } : {}) })),
+    media: media.map((m) => ({
+      kind: m.kind,
+      mimeType: m.mimeType,
+      ...(m.altText ? { altText: m.altText } : {}),
+      ...(m.width ? { width: m.width } : {}),
+      ...(m.height ? { height: m.height } : {}),
+      ...(m.durationSeconds != null ? { durationSeconds: m.durationSeconds } : {}),
+    })),
   }).filter((p) => p.code !== 'needs_url'); // Chorus serves media itself when a network fetches by URL
   // Sizes are checked here, from the library's record, so that no file is read to validate a draft.
   media.forEach((m, mediaIndex) => {

@@ -17,6 +17,7 @@ import { listSlots, queuePost, setSlots, slotsInput } from './queue.ts';
 import { importCsv, importInput } from './csv-import.ts';
 import { AppError } from '../core/errors.ts';
 import { findProfile } from '../profiles/service.ts';
+import { mediaSummaries } from '../media/service.ts';
 import { evaluateCompliance } from '../approvals/compliance.ts';
 
 const postParams = workspaceParams.extend({ postId: z.uuid() });
@@ -48,18 +49,21 @@ export async function publishingRoutes(app: ApiApp, chorus: Chorus) {
           profileIds: z.array(z.uuid()).max(50),
           tags: z.array(z.string().trim().min(1).max(50)).max(50).default([]),
           campaignId: z.uuid().nullable().default(null),
+          /** The media that go with this text, in order: checked against each network's media rules. */
+          mediaIds: z.array(z.uuid()).max(20).default([]),
         }),
       },
     },
     async (request) => {
       const { workspace } = workspaceAuthOf(request);
       const { text, profileIds } = request.body;
+      const media = await mediaSummaries(db, workspace.id, request.body.mediaIds);
       const profiles = profileIds.length
         ? await db.select().from(socialProfiles).where(and(eq(socialProfiles.workspaceId, workspace.id), inArray(socialProfiles.id, profileIds)))
         : [];
       const variants = profiles.map((p) => ({ profileId: p.id, network: p.network, text }));
       return {
-        results: profiles.map((p) => ({ profileId: p.id, network: p.network, problems: problemsFor(chorus, p.network, text) })),
+        results: profiles.map((p) => ({ profileId: p.id, network: p.network, problems: problemsFor(chorus, p.network, text, media) })),
         compliance: await evaluateCompliance(db, workspace.id, { tags: request.body.tags, campaignId: request.body.campaignId, variants }),
       };
     },

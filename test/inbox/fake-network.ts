@@ -36,15 +36,19 @@ export function fakeInboxNetwork() {
   } as unknown as Connector;
 
   /** A customer's message to this account, filed by the next sync. */
-  function says(accountId: string, item: { id: string; text: string; from?: string; threadId?: string; kind?: ConversationItem['kind']; at?: string }) {
+  function says(accountId: string, item: { id: string; text: string; from?: string; name?: string | null; threadId?: string; kind?: ConversationItem['kind']; at?: Date }) {
     const from = item.from ?? 'carla';
     const list = waiting.get(accountId) ?? [];
     list.push({
       id: item.id,
       kind: item.kind ?? 'mention',
       text: item.text,
-      createdAt: item.at ?? new Date().toISOString(),
-      author: { id: `user-${from}`, handle: `${from}@social.example`, displayName: from[0]!.toUpperCase() + from.slice(1) },
+      createdAt: (item.at ?? new Date()).toISOString(),
+      author: {
+        id: `user-${from}`,
+        handle: `${from}@social.example`,
+        ...(item.name === null ? {} : { displayName: item.name ?? from[0]!.toUpperCase() + from.slice(1) }),
+      },
       threadId: item.threadId ?? item.id,
     });
     waiting.set(accountId, list);

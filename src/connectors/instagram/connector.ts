@@ -37,8 +37,9 @@ export const instagramInfo: ConnectorInfo = {
     text: { maxLength: 2200, counting: 'utf16', maxHashtags: 30, maxMentions: 20 },
     media: {
       maxCount: 10,
-      image: { maxBytes: 8 * 1024 * 1024, mimeTypes: ['image/jpeg'] },
-      video: { maxBytes: 300 * 1024 * 1024, mimeTypes: ['video/mp4', 'video/quicktime'], maxCount: 10, maxDurationSeconds: 900 },
+      // Feed images must be between 4:5 (portrait) and 1.91:1 (landscape), or the API refuses them.
+      image: { maxBytes: 8 * 1024 * 1024, mimeTypes: ['image/jpeg'], minAspectRatio: 0.8, maxAspectRatio: 1.91 },
+      video: { maxBytes: 300 * 1024 * 1024, mimeTypes: ['video/mp4', 'video/quicktime'], maxCount: 10, maxDurationSeconds: 900, minDurationSeconds: 3 },
       mixed: true,
       // alt_text (images only) has no documented maximum; this is Chorus's cap.
       altTextMaxLength: 1000,

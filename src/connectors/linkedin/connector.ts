@@ -38,9 +38,9 @@ export const linkedinInfo: ConnectorInfo = {
     media: {
       maxCount: 20,
       // LinkedIn documents a pixel ceiling (36,152,320 px), not a byte one; 10 MB keeps uploads sane.
-      image: { maxBytes: 10 * 1024 * 1024, mimeTypes: IMAGE_TYPES },
+      image: { maxBytes: 10 * 1024 * 1024, mimeTypes: IMAGE_TYPES, maxPixels: 36_152_320 },
       // Videos API: MP4, 75 KB to 500 MB, 3 seconds to 30 minutes.
-      video: { maxBytes: 500 * 1024 * 1024, mimeTypes: VIDEO_TYPES, maxDurationSeconds: 30 * 60, maxCount: 1 },
+      video: { maxBytes: 500 * 1024 * 1024, mimeTypes: VIDEO_TYPES, maxDurationSeconds: 30 * 60, minDurationSeconds: 3, maxCount: 1 },
       mixed: false,
       altTextMaxLength: 4086,
     },

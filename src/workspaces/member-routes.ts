@@ -3,7 +3,7 @@ import type { Chorus } from '../core/chorus.ts';
 import type { ApiApp } from '../http/types.ts';
 import { workspaceParams } from '../http/types.ts';
 import { workspaceAuthOf } from '../http/access.ts';
-import { addMember, addMemberInput, changeRole, changeRoleInput, listMembers, removeMember } from './members.ts';
+import { addMember, addMemberInput, changeRole, changeRoleInput, listMembers, removeMember, renewInvitation } from './members.ts';
 import { addTeamMember, createTeam, deleteTeam, listTeams, removeTeamMember, teamInput, updateTeam, updateTeamInput } from './teams.ts';
 
 const memberParams = workspaceParams.extend({ userId: z.uuid() });
@@ -36,6 +36,19 @@ export async function memberRoutes(app: ApiApp, chorus: Chorus) {
       const { invitationToken, ...member } = await addMember(db, actor, workspace.id, request.body);
       const invitationUrl = invitationToken ? `${config.publicUrl}/invite/${invitationToken}` : null;
       return reply.status(201).send({ member, invitationUrl });
+    },
+  );
+
+  app.post(
+    '/workspaces/:workspaceId/members/:userId/invitation',
+    {
+      config: { access: 'members.manage' },
+      schema: { tags, summary: 'A new invitation link for someone who has not joined yet (earlier links stop working)', params: memberParams },
+    },
+    async (request) => {
+      const { workspace, actor } = workspaceAuthOf(request);
+      const token = await renewInvitation(db, actor, workspace.id, request.params.userId);
+      return { invitationUrl: `${config.publicUrl}/invite/${token}` };
     },
   );
 

@@ -1,10 +1,10 @@
-import { and, asc, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, isNull } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db, Queryable } from '../core/db.ts';
 import { newId } from '../core/crypto.ts';
 import { conflict, notFound, AppError } from '../core/errors.ts';
 import { now } from '../core/clock.ts';
-import { users } from '../auth/schema.ts';
+import { invitations, users } from '../auth/schema.ts';
 import { findUserByEmail, normaliseEmail } from '../auth/users.ts';
 import { createInvitation } from '../auth/account.ts';
 import { recordAudit, type Actor } from './audit.ts';
@@ -79,6 +79,25 @@ export async function addMember(db: Db, actor: Actor, workspaceId: string, input
       after: { email: user!.email, role: input.role, invited: invitationToken !== null },
     });
     return { userId: user!.id, email: user!.email, role: input.role, invitationToken };
+  });
+}
+
+/**
+ * A new invitation link for a member who never set a password (the first was lost or expired).
+ * Earlier unused links stop working, so only the newest one can be passed on.
+ */
+export async function renewInvitation(db: Db, actor: Actor, workspaceId: string, userId: string) {
+  return db.transaction(async (tx) => {
+    await lockMembership(tx, workspaceId, userId);
+    const [user] = await tx.select({ email: users.email, passwordHash: users.passwordHash }).from(users).where(eq(users.id, userId));
+    if (user!.passwordHash !== null) throw conflict('already_joined', 'This person has joined already: they sign in with their own password.');
+    await tx
+      .update(invitations)
+      .set({ expiresAt: now() })
+      .where(and(eq(invitations.userId, userId), isNull(invitations.acceptedAt), gt(invitations.expiresAt, now())));
+    const token = await createInvitation(tx, userId, actor.userId);
+    await recordAudit(tx, actor, { workspaceId, action: 'member.invitation_renewed', targetType: 'user', targetId: userId, after: { email: user!.email } });
+    return token;
   });
 }
 

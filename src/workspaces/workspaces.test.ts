@@ -61,6 +61,24 @@ describe.each(BACKENDS)('workspaces, members, teams and the audit log (%s)', (ba
     expect((await session.request('GET', '/api/v1/auth/session')).json().user.name).toBe('Pat');
   });
 
+  it('renews a lost invitation: the new link works, the old one no longer does', async () => {
+    const added = await owner.request('POST', ws('/members'), { email: 'robin@example.com', role: 'analyst' });
+    const userId: string = added.json().member.userId;
+    const lost = String(added.json().invitationUrl).split('/invite/')[1];
+    const renewed = await owner.request('POST', ws(`/members/${userId}/invitation`));
+    expect(renewed.statusCode).toBe(200);
+    const fresh = String(renewed.json().invitationUrl).split('/invite/')[1];
+    expect(fresh).not.toBe(lost);
+    const accept = (token: string) => t.app.inject({ method: 'POST', url: '/api/v1/auth/invitations/accept', payload: { token, password: 'robin password 1' } });
+    expect((await accept(lost!)).statusCode).toBe(410);
+    expect((await accept(fresh!)).statusCode).toBe(200);
+    const again = await owner.request('POST', ws(`/members/${userId}/invitation`));
+    expect(again.statusCode).toBe(409);
+    expect(again.json().error.code).toBe('already_joined');
+    const audit = (await owner.request('GET', ws('/audit?action=member.invitation_renewed'))).json();
+    expect(JSON.stringify(audit)).toContain('robin@example.com');
+  });
+
   it('adds an existing colleague without a new invitation, and refuses duplicates', async () => {
     const other = await owner.request('POST', '/api/v1/workspaces', { name: 'Acme Latam' });
     const otherId = other.json().workspace.id;

@@ -89,10 +89,25 @@ describe('web app shell', () => {
     await page.getByRole('cell', { name: /sam@example\.com/ }).getByText('Invitation pending').waitFor();
     await shot(page, 'members-desktop');
 
+    // The link got lost: a new one replaces it, and only the new one works.
+    await page.getByRole('button', { name: `New invitation link for ${MEMBER.email.split('@')[0]}` }).click();
+    const renewedDialog = page.getByRole('dialog', { name: 'New invitation link' });
+    await renewedDialog.waitFor();
+    const lostUrl = invitationUrl;
+    const invitationUrlNow = await renewedDialog.getByLabel('Invitation link').inputValue();
+    expect(invitationUrlNow).not.toBe(lostUrl);
+    await renewedDialog.getByRole('button', { name: 'Done' }).click();
+    const lost = await fetch(`${url}/api/v1/auth/invitations/accept`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ token: lostUrl.split('/invite/')[1], password: 'not going to work' }),
+    });
+    expect(lost.status).toBe(410);
+
     // The invited person opens the link in their own browser, sets a password and is in.
     const memberContext = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
     const memberPage = await memberContext.newPage();
-    await memberPage.goto(invitationUrl);
+    await memberPage.goto(invitationUrlNow);
     await memberPage.getByRole('heading', { name: 'Join your team on Chorus' }).waitFor();
     await memberPage.getByLabel('Your name').fill(MEMBER.name);
     await memberPage.getByLabel('Password', { exact: true }).fill(MEMBER.password);

@@ -22,7 +22,7 @@ interface Added {
  * The server builds invitation links from its configured public URL. People open them in this
  * browser's address space, so the link shown uses the address Chorus is open at.
  */
-const linkHere = (url: string): string => {
+export const linkHere = (url: string): string => {
   try {
     const parsed = new URL(url);
     return window.location.origin + parsed.pathname;

@@ -1,16 +1,17 @@
 import { useState } from 'react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { ApiError, del, patch } from '../../api/client.ts';
+import { ApiError, del, patch, post } from '../../api/client.ts';
 import { can, sessionKey } from '../../api/session.ts';
 import type { Member, WorkspaceRole } from '../../api/types.ts';
 import { membersKey, teamsKey, useMembers } from '../../api/workspaces.ts';
-import { ConfirmDialog } from '../../components/Dialog.tsx';
+import { ConfirmDialog, Dialog } from '../../components/Dialog.tsx';
 import { FormError } from '../../components/FormError.tsx';
 import { Loading, Section } from '../../components/Page.tsx';
 import { useToast } from '../../components/Toasts.tsx';
 import { capitalise, formatDate } from '../../lib/format.ts';
 import { useShell } from '../../shell/useWorkspace.ts';
-import { AddMemberForm } from './AddMemberForm.tsx';
+import { AddMemberForm, linkHere } from './AddMemberForm.tsx';
+import { CopyField } from '../../components/CopyField.tsx';
 import { ROLE_DESCRIPTIONS, WORKSPACE_ROLES } from './roles.ts';
 
 export function Members() {
@@ -20,6 +21,7 @@ export function Members() {
   const client = useQueryClient();
   const toast = useToast();
   const [removing, setRemoving] = useState<Member | null>(null);
+  const [renewed, setRenewed] = useState<{ member: Member; url: string } | null>(null);
 
   const refresh = () => {
     void client.invalidateQueries({ queryKey: membersKey(workspace.id) });
@@ -34,6 +36,11 @@ export function Members() {
     },
     onError: (error) => toast(error instanceof ApiError ? error.message : 'The role could not be changed.', 'error'),
     onSettled: refresh,
+  });
+  const renewInvitation = useMutation({
+    mutationFn: (member: Member) => post<{ invitationUrl: string }>(`/workspaces/${workspace.id}/members/${member.userId}/invitation`),
+    onSuccess: ({ invitationUrl }, member) => setRenewed({ member, url: linkHere(invitationUrl) }),
+    onError: (error) => toast(error instanceof ApiError ? error.message : 'No new invitation link could be made.', 'error'),
   });
   const remove = useMutation({
     mutationFn: (member: Member) => del(`/workspaces/${workspace.id}/members/${member.userId}`),
@@ -114,6 +121,11 @@ export function Members() {
                     <td data-label="Joined">{formatDate(member.joinedAt)}</td>
                     {manage && (
                       <td className="table__actions">
+                        {member.pendingInvitation && (
+                          <button type="button" className="button button--small" disabled={renewInvitation.isPending} onClick={() => renewInvitation.mutate(member)}>
+                            New invitation link<span className="visually-hidden"> for {member.name}</span>
+                          </button>
+                        )}
                         <button type="button" className="button button--small button--ghost-danger" onClick={() => setRemoving(member)}>
                           Remove<span className="visually-hidden"> {member.name}</span>
                         </button>
@@ -136,6 +148,25 @@ export function Members() {
           ))}
         </dl>
       </Section>
+      <Dialog
+        open={renewed !== null}
+        title="New invitation link"
+        onClose={() => setRenewed(null)}
+        description={
+          renewed && (
+            <p>
+              Send this link to <strong>{renewed.member.email}</strong>. Earlier links for them no longer work; this one works once and expires in 7 days.
+            </p>
+          )
+        }
+      >
+        {renewed && <CopyField label="Invitation link" value={renewed.url} />}
+        <div className="form-actions">
+          <button type="button" className="button button--primary" onClick={() => setRenewed(null)}>
+            Done
+          </button>
+        </div>
+      </Dialog>
       <ConfirmDialog
         open={removing !== null}
         title="Remove member"

@@ -30,6 +30,9 @@ import { PostingSlots } from './pages/settings/PostingSlots.tsx';
 import { LinkTracking } from './pages/settings/LinkTracking.tsx';
 import { SavedReplies } from './pages/settings/SavedReplies.tsx';
 import { InboxSettings } from './pages/settings/InboxSettings.tsx';
+import { Approvals } from './pages/approvals/Approvals.tsx';
+import { ApprovalWorkflows } from './pages/settings/ApprovalWorkflows.tsx';
+import { ComplianceRules } from './pages/settings/ComplianceRules.tsx';
 
 export function App() {
   return (
@@ -72,6 +75,7 @@ export function App() {
           <Route path="media" element={<MediaLibrary />} />
           <Route path="import" element={<ImportCsv />} />
         </Route>
+        <Route path="approvals" element={<Approvals />} />
         <Route path="inbox" element={<Inbox />} />
         <Route path="listen" element={<Listen />} />
         <Route path="reports" element={<Reports />} />
@@ -85,6 +89,8 @@ export function App() {
           <Route path="teams" element={<Teams />} />
           <Route path="saved-replies" element={<SavedReplies />} />
           <Route path="inbox" element={<InboxSettings />} />
+          <Route path="approvals" element={<ApprovalWorkflows />} />
+          <Route path="compliance" element={<ComplianceRules />} />
           <Route path="audit" element={<AuditLog />} />
           <Route path="account" element={<Account />} />
         </Route>

@@ -1,6 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { get, query } from './client.ts';
 import type { Capability, ConnectorLimits, NetworkId } from '../../../src/connectors/connector.ts';
+import type { PostApproval } from './approvals.ts';
 
 export type { NetworkId, ConnectorLimits };
 
@@ -82,6 +83,8 @@ export interface Post {
 export interface PostWithVariants {
   post: Post;
   variants: Variant[];
+  /** The post's current approval request, if it went through one. */
+  approval?: PostApproval | null;
 }
 
 export interface Campaign {

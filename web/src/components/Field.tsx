@@ -6,7 +6,8 @@ interface FieldShell {
   error?: string | undefined;
 }
 
-function FieldFrame({ id, label, hint, error, children }: FieldShell & { id: string; children: ReactNode }) {
+/** A label, a control, and its hint or error: for controls without a ready-made field. */
+export function FieldFrame({ id, label, hint, error, children }: FieldShell & { id: string; children: ReactNode }) {
   return (
     <div className={`field${error ? ' field--invalid' : ''}`}>
       <label htmlFor={id}>{label}</label>

@@ -2,7 +2,8 @@ import { useEffect, useRef, useState } from 'react';
 import { NavLink, Outlet, useLocation, useParams } from 'react-router-dom';
 import { useSession } from '../api/session.ts';
 import { NotFound } from '../pages/NotFound.tsx';
-import { InboxIcon, ListenIcon, Logo, MenuIcon, PublishIcon, ReportsIcon, SettingsIcon } from './icons.tsx';
+import { ApprovalsIcon, InboxIcon, ListenIcon, Logo, MenuIcon, PublishIcon, ReportsIcon, SettingsIcon } from './icons.tsx';
+import { WaitingBadge } from '../pages/approvals/WaitingBadge.tsx';
 import { rememberWorkspace } from './lastWorkspace.ts';
 import { UserMenu } from './UserMenu.tsx';
 import { NotificationBell } from './NotificationBell.tsx';
@@ -11,6 +12,7 @@ import type { ShellContext } from './useWorkspace.ts';
 
 const NAV = [
   { to: 'publish', label: 'Publish', icon: <PublishIcon /> },
+  { to: 'approvals', label: 'Approvals', icon: <ApprovalsIcon /> },
   { to: 'inbox', label: 'Inbox', icon: <InboxIcon /> },
   { to: 'listen', label: 'Listen', icon: <ListenIcon /> },
   { to: 'reports', label: 'Reports', icon: <ReportsIcon /> },
@@ -97,6 +99,7 @@ export function AppShell() {
                 <NavLink to={item.to} className="nav-link">
                   {item.icon}
                   <span>{item.label}</span>
+                  {item.to === 'approvals' && <WaitingBadge workspace={workspace} />}
                 </NavLink>
               </li>
             ))}

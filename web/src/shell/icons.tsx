@@ -24,6 +24,12 @@ export const ListenIcon = () => (
     <path d="M4 12h2l2-6 4 12 3-9 2 3h3" />
   </Icon>
 );
+export const ApprovalsIcon = () => (
+  <Icon>
+    <path d="M9 11.5 11.5 14 16 9" />
+    <path d="M12 21s-7.5-3.2-7.5-9.5V5.5L12 3l7.5 2.5v6C19.5 17.8 12 21 12 21z" />
+  </Icon>
+);
 export const ReportsIcon = () => (
   <Icon>
     <path d="M4 20V10M10 20V4M16 20v-7M22 20H2" />

@@ -35,6 +35,7 @@ import { AttachedMedia } from '../media/AttachedMedia.tsx';
 import { RepeatControl } from './RepeatControl.tsx';
 import { AddToQueueButton } from './AddToQueue.tsx';
 import { PostNotes } from './PostNotes.tsx';
+import { ApprovalPanel, ComplianceBlocked, useSubmitForApproval } from './ApprovalPanel.tsx';
 import { useMediaItems } from '../../api/media.ts';
 
 /** The composer for a new post (/publish/compose) or an existing one (/publish/posts/:postId). */
@@ -150,6 +151,10 @@ function ComposerForm({ initial, onCreated }: { initial: PostWithVariants | unde
     },
     onSuccess: (saved, when) => {
       afterPublishAction(saved);
+      if (saved.approval?.status === 'pending') {
+        toast(`Sent for approval (${saved.approval.workflowName}); it is scheduled once approved.`);
+        return;
+      }
       if (when === 'now') {
         toast('Publishing now. The calendar shows when it is out.');
         navigate(`/w/${workspace.id}/publish/calendar`);
@@ -160,6 +165,7 @@ function ComposerForm({ initial, onCreated }: { initial: PostWithVariants | unde
     },
     onError: onProblems,
   });
+  const submit = useSubmitForApproval(draft.flush, afterPublishAction);
   const unschedule = useMutation({
     mutationFn: () => postRequest<PostWithVariants>(`/workspaces/${workspace.id}/posts/${draft.postId}/unschedule`),
     onSuccess: (saved) => {
@@ -199,7 +205,7 @@ function ComposerForm({ initial, onCreated }: { initial: PostWithVariants | unde
     else delete overrides[profileId];
     change({ overrides });
   };
-  const busy = schedule.isPending || unschedule.isPending;
+  const busy = schedule.isPending || unschedule.isPending || submit.isPending;
   const canAct = selected.length > 0 && !busy;
 
   return (
@@ -324,7 +330,7 @@ function ComposerForm({ initial, onCreated }: { initial: PostWithVariants | unde
             <TagInput tags={content.tags} onChange={(tags) => change({ tags })} />
           </div>
 
-          {maySchedule && (
+          {mayDraft && (
             <fieldset className="form__plain composer__when">
               <legend className="composer__label">When</legend>
               <div className="composer__when-row">
@@ -345,7 +351,8 @@ function ComposerForm({ initial, onCreated }: { initial: PostWithVariants | unde
             </fieldset>
           )}
 
-          <FormError error={schedule.error ?? unschedule.error ?? (draft.state === 'error' ? draft.error : null)} />
+          <FormError error={schedule.error ?? submit.error ?? unschedule.error ?? (draft.state === 'error' ? draft.error : null)} />
+          <ComplianceBlocked error={schedule.error ?? submit.error} profiles={connected} />
           <div className="composer__actions">
             <SaveStatus state={draft.state} />
             {draft.postId && (
@@ -381,8 +388,14 @@ function ComposerForm({ initial, onCreated }: { initial: PostWithVariants | unde
                 </button>
               </>
             )}
+            {!maySchedule && (
+              <button type="button" className="button button--primary" disabled={!canAct || !day || !time} onClick={() => submit.mutate(localTime(day, time))}>
+                {submit.isPending ? 'Submitting…' : 'Submit for approval'}
+              </button>
+            )}
           </div>
-          {!maySchedule && <p className="muted small">Your role may write drafts; a publisher or admin schedules them.</p>}
+          {!maySchedule && <p className="muted small">Your role writes posts; submitting one sends it for approval, and it is scheduled at this time once approved.</p>}
+          {draft.postId && <ApprovalPanel postId={draft.postId} when={localTime(day, time)} onChange={afterPublishAction} />}
           {draft.postId && <PostNotes postId={draft.postId} />}
           <ConfirmDialog
             open={deleting}

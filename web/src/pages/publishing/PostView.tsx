@@ -10,6 +10,7 @@ import { useShell } from '../../shell/useWorkspace.ts';
 import { PostPreview } from './Preview.tsx';
 import { LinkStats } from './LinkStats.tsx';
 import { PostNotes } from './PostNotes.tsx';
+import { ApprovalPanel } from './ApprovalPanel.tsx';
 import { useMediaItems } from '../../api/media.ts';
 
 export const STATUS: Record<VariantStatus, { label: string; tone: string }> = {
@@ -124,6 +125,7 @@ export function ReadOnlyPost({ data, onChange }: { data: PostWithVariants; onCha
             ))}
           </ul>
           {data.variants.some((v) => v.status === 'published') && <LinkStats postId={data.post.id} />}
+          <ApprovalPanel postId={data.post.id} onChange={onChange} />
           <PostNotes postId={data.post.id} />
           <p>
             <Link to={`/w/${workspace.id}/publish/calendar`}>Back to the calendar</Link>

@@ -9,6 +9,7 @@ import { capitalise } from '../../lib/format.ts';
 import { useShell } from '../../shell/useWorkspace.ts';
 import { formValues } from '../../lib/forms.ts';
 import { ApiTokens } from './ApiTokens.tsx';
+import { SlackWebhook } from './SlackWebhook.tsx';
 
 export function Account() {
   const { session } = useShell();
@@ -33,6 +34,7 @@ export function Account() {
       </Section>
       <ChangePassword />
       <ApiTokens />
+      <SlackWebhook />
     </div>
   );
 }

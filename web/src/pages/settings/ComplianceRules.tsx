@@ -1,0 +1,133 @@
+import { useState } from 'react';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { del } from '../../api/client.ts';
+import { complianceRulesKey, useComplianceRules, type ComplianceRule, type ComplianceRuleConfig } from '../../api/approvals.ts';
+import { can } from '../../api/session.ts';
+import { ConfirmDialog } from '../../components/Dialog.tsx';
+import { FormError } from '../../components/FormError.tsx';
+import { EmptyState, Loading, Section } from '../../components/Page.tsx';
+import { useToast } from '../../components/Toasts.tsx';
+import { useShell } from '../../shell/useWorkspace.ts';
+import { ComplianceRuleDialog, KIND_LABEL } from './ComplianceRuleDialog.tsx';
+import { describeScope, useScopeNames } from './ScopeFields.tsx';
+import '../../styles/approvals.css';
+
+/** What a rule checks, in a line. */
+function summary(config: ComplianceRuleConfig): string {
+  switch (config.kind) {
+    case 'banned_terms':
+      return config.terms.map((t) => `“${t}”`).join(', ');
+    case 'regex':
+      return `/${config.pattern}/${config.flags ?? ''}`;
+    case 'required_disclaimer':
+      return `Must contain “${config.disclaimer}”`;
+    case 'link_domains':
+      return `${config.mode === 'allow' ? 'Only links to' : 'No links to'} ${config.domains.join(', ')}`;
+    case 'max_hashtags':
+      return `At most ${config.max} hashtag${config.max === 1 ? '' : 's'}`;
+  }
+}
+
+/** Settings → Compliance rules: what posts may not say, checked as authors write and again when scheduled. */
+export function ComplianceRules() {
+  const { workspace } = useShell();
+  const manage = can(workspace, 'compliance.manage');
+  const rules = useComplianceRules(workspace.id);
+  const names = useScopeNames();
+  const client = useQueryClient();
+  const toast = useToast();
+  const [editing, setEditing] = useState<ComplianceRule | 'new' | null>(null);
+  const [deleting, setDeleting] = useState<ComplianceRule | null>(null);
+  const remove = useMutation({
+    mutationFn: (rule: ComplianceRule) => del(`/workspaces/${workspace.id}/compliance-rules/${rule.id}`),
+    onSuccess: (_answer, rule) => {
+      setDeleting(null);
+      toast(`Rule “${rule.name}” deleted.`);
+      void client.invalidateQueries({ queryKey: complianceRulesKey(workspace.id) });
+    },
+  });
+  return (
+    <Section
+      title="Compliance rules"
+      description="Checked live in the composer and again when a post is scheduled. A blocking rule stops the post; a sensitive one sends it to the workflow for sensitive posts."
+      actions={
+        manage && (
+          <button type="button" className="button button--primary" onClick={() => setEditing('new')}>
+            New rule
+          </button>
+        )
+      }
+    >
+      {rules.isPending && <Loading />}
+      {rules.isError && <FormError error={rules.error} />}
+      {rules.data?.length === 0 && (
+        <EmptyState title="No compliance rules">
+          <p>
+            {manage
+              ? 'Add banned words, a required disclaimer such as #ad, allowed link domains or a hashtag limit.'
+              : 'Owners and admins set compliance rules.'}
+          </p>
+        </EmptyState>
+      )}
+      {rules.data && rules.data.length > 0 && (
+        <ul className="rule-list" aria-label="Compliance rules">
+          {rules.data.map((rule) => {
+            const scope = describeScope(rule.scope, names);
+            return (
+              <li key={rule.id} className={`rule-row${rule.enabled ? '' : ' rule-row--disabled'}`} aria-label={rule.name}>
+                <div className="rule-row__main">
+                  <span className="rule-row__name">
+                    {rule.name}{' '}
+                    <span className={`badge ${rule.effect === 'block' ? 'badge--danger' : 'badge--warning'}`}>
+                      {rule.effect === 'block' ? 'Blocks' : 'Marks sensitive'}
+                    </span>{' '}
+                    {!rule.enabled && <span className="badge badge--muted">Disabled</span>}
+                  </span>
+                  <span className="small">
+                    {KIND_LABEL[rule.kind]}: {summary(rule.config)}
+                  </span>
+                  <span className="small muted">{scope.length ? scope.join(' · ') : 'Every post'}</span>
+                </div>
+                {manage && (
+                  <div className="rule-row__actions">
+                    <button type="button" className="button button--small" aria-label={`Edit ${rule.name}`} onClick={() => setEditing(rule)}>
+                      Edit
+                    </button>
+                    <button
+                      type="button"
+                      className="button button--small button--ghost-danger"
+                      aria-label={`Delete ${rule.name}`}
+                      onClick={() => setDeleting(rule)}
+                    >
+                      Delete
+                    </button>
+                  </div>
+                )}
+              </li>
+            );
+          })}
+        </ul>
+      )}
+      <ComplianceRuleDialog open={editing !== null} rule={editing === 'new' ? null : editing} onClose={() => setEditing(null)} />
+      <ConfirmDialog
+        open={deleting !== null}
+        title="Delete rule"
+        message={
+          deleting && (
+            <p>
+              Delete the rule <strong>{deleting.name}</strong>? Posts are no longer checked against it.
+            </p>
+          )
+        }
+        confirmLabel="Delete rule"
+        busy={remove.isPending}
+        error={<FormError error={remove.error} />}
+        onConfirm={() => deleting && remove.mutate(deleting)}
+        onClose={() => {
+          setDeleting(null);
+          remove.reset();
+        }}
+      />
+    </Section>
+  );
+}

@@ -12,6 +12,7 @@ import { refreshTokensJob } from './profiles/jobs.ts';
 import { publishJob, reconcileJob } from './publishing/jobs.ts';
 import { emailJob } from './notifications/jobs.ts';
 import { inboxSchedulerJob, syncProfileJob } from './inbox/jobs.ts';
+import { deadlineJob, deliverJob } from './approvals/jobs.ts';
 import { createMailer } from './integrations/email.ts';
 import { defaultConnectors } from './connectors/registry.ts';
 import { buildApp } from './http/app.ts';
@@ -26,6 +27,8 @@ export const allJobs = (chorus: Chorus): JobDefinition[] => [
   emailJob(chorus),
   inboxSchedulerJob(chorus),
   syncProfileJob(chorus),
+  deliverJob(chorus),
+  deadlineJob(chorus),
 ];
 
 export interface StartOptions {

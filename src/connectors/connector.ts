@@ -96,6 +96,12 @@ export interface ConnectorInfo {
   capabilities: readonly Capability[];
   limits: ConnectorLimits;
   publishIdempotency: PublishIdempotency;
+  /**
+   * True when `publish` calls `onCheckpoint` before every step that can make a post visible and
+   * resumes from `resume`: an attempt that stopped without a checkpoint made no post, and one
+   * that stopped after a checkpoint can be resumed without posting twice.
+   */
+  checkpoints?: boolean;
 }
 
 // ---------------------------------------------------------------- credentials and connecting

@@ -24,6 +24,8 @@ import { notificationRoutes } from '../notifications/routes.ts';
 import { inboxRoutes } from '../inbox/routes.ts';
 import { complianceRoutes } from '../approvals/compliance-routes.ts';
 import { registerPublicMedia } from '../media/public-url.ts';
+import { approvalRoutes } from '../approvals/routes.ts';
+import { registerApprovalLinks } from '../approvals/link-routes.ts';
 
 
 export const WEB_DIST = fileURLToPath(new URL('../../web/dist', import.meta.url));
@@ -110,6 +112,7 @@ export async function buildApp(chorus: Chorus): Promise<FastifyInstance> {
       await mediaRoutes(typed, chorus);
       await notificationRoutes(typed, chorus);
       await inboxRoutes(typed, chorus);
+      await approvalRoutes(typed, chorus);
       await complianceRoutes(typed, chorus);
     },
     { prefix: '/api/v1' },
@@ -117,6 +120,7 @@ export async function buildApp(chorus: Chorus): Promise<FastifyInstance> {
 
   registerRedirect(app, chorus);
   registerPublicMedia(app, chorus);
+  await registerApprovalLinks(app, chorus);
   await registerWebApp(app);
   return app;
 }

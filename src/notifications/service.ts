@@ -15,6 +15,8 @@ export interface NewNotification {
   title: string;
   body?: string;
   link?: string | null;
+  /** False when the caller sends its own, richer email (approval requests carry one-click links). */
+  email?: boolean;
 }
 
 /**
@@ -33,7 +35,7 @@ export async function notify(chorus: Chorus, tx: Tx, n: NewNotification): Promis
     link: n.link ?? null,
     createdAt: now(),
   });
-  if (chorus.mailer) await chorus.jobs.send(EMAIL_JOB, { notificationId: id }, {}, tx);
+  if (chorus.mailer && n.email !== false) await chorus.jobs.send(EMAIL_JOB, { notificationId: id }, {}, tx);
 }
 
 export async function listNotifications(db: Queryable, userId: string, limit = 50) {

@@ -11,6 +11,8 @@ import { validatePost, type PostProblem } from '../connectors/validate.ts';
 import { mediaSummaries } from '../media/service.ts';
 import { repeatInput } from './repeat.ts';
 import { enqueuePublish } from './scheduling.ts';
+import { afterPostEdited } from '../approvals/editing.ts';
+import { approvalSummary } from '../approvals/history.ts';
 import { campaigns, posts, postVariants, VARIANT_STATUSES, type VariantStatus } from './schema.ts';
 
 export type Post = typeof posts.$inferSelect;
@@ -48,7 +50,7 @@ export const updatePostInput = z.object({
 export const newIdempotencyKey = () => `chorus-${randomToken(18)}`;
 
 /** Statuses in which a variant's content may still change. */
-const EDITABLE: readonly VariantStatus[] = ['draft', 'scheduled', 'failed', 'needs_attention'];
+const EDITABLE: readonly VariantStatus[] = ['draft', 'pending_approval', 'scheduled', 'failed', 'needs_attention'];
 
 export interface VariantView {
   id: string;
@@ -131,7 +133,7 @@ export async function loadPost(db: Queryable, chorus: Pick<Chorus, 'connectors'>
         : [...problemsFor(chorus, network, text), { post: 0, field: 'media', code: 'not_supported', message: 'A media file of this post was deleted from the library.' }],
     };
   });
-  return { post, variants };
+  return { post, variants, approval: await approvalSummary(db, post.id) };
 }
 
 async function assertProfiles(db: Queryable, workspaceId: string, profileIds: string[]) {
@@ -230,6 +232,7 @@ export async function updatePost(chorus: Chorus, actor: Actor, workspaceId: stri
     } else if (input.text !== undefined || input.mediaIds !== undefined) {
       await tx.update(postVariants).set({ version: sql`${postVariants.version} + 1`, updatedAt: now() }).where(eq(postVariants.postId, postId));
     }
+    if (touchesContent || input.tags !== undefined || input.campaignId !== undefined) await afterPostEdited(chorus, tx, actor, workspaceId, postId);
     // Changed variants got a new version, so their queued jobs will stand aside: queue the
     // publish again for those still scheduled, or they would wait for the reconciler.
     const stillScheduled = await tx.select().from(postVariants).where(and(eq(postVariants.postId, postId), eq(postVariants.status, 'scheduled')));

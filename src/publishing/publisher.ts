@@ -16,6 +16,7 @@ import { InvalidResponse, isConnectorError, OutcomeUnknown, RateLimited, Transie
 import { campaigns, posts, postVariants, publishAttempts } from './schema.ts';
 import { trackLinks } from '../links/service.ts';
 import { notify } from '../notifications/service.ts';
+import { AttemptSuperseded, publishProgress } from './checkpoint.ts';
 import { evaluateCompliance, type ComplianceResult } from '../approvals/compliance.ts';
 
 export const PUBLISH_JOB = 'publishing.publish';
@@ -41,6 +42,8 @@ export async function publishVariant(chorus: Chorus, variantId: string, version:
   if (!claim) return;
   const { variant, text, profile } = claim;
   const connector = connectorOrThrow(chorus, profile.network);
+  // Read before anything is sent: a failure here leaves the attempt open for the reconciler.
+  const progress = connector.info.checkpoints ? await publishProgress(chorus.db, { variantId, ...claim }) : {};
   let outcome: Outcome;
   try {
     // Nothing has been sent yet: any failure here is certain, never "unknown".
@@ -51,9 +54,13 @@ export async function publishVariant(chorus: Chorus, variantId: string, version:
     const media = await loadMedia(chorus, variant.workspaceId, claim.mediaIds, connector.info.limits.media.requiresPublicUrl ?? false).catch((error: unknown) => {
       throw new NotSent(error instanceof Error ? error.message : String(error));
     });
-    const result = await connector.publish(credentials, { text, idempotencyKey: variant.idempotencyKey, ...(media.length ? { media } : {}) });
+    const result = await connector.publish(credentials, { text, idempotencyKey: variant.idempotencyKey, ...(media.length ? { media } : {}), ...progress });
     outcome = { kind: 'published', result };
   } catch (error) {
+    if (error instanceof AttemptSuperseded) {
+      job.logger.warn({ variantId }, 'publish stopped: its attempt was reconciled while it ran, another attempt continues it');
+      return;
+    }
     outcome =
       error instanceof NotSent
         ? { kind: 'failed', reason: error.message }

@@ -13,8 +13,10 @@ import { enqueuePublish } from './scheduling.ts';
 /**
  * Finds publications that went wrong silently and settles them:
  * - an attempt still open after the lease: its worker died mid-call. Where the network
- *   de-duplicates (client-chosen ids, idempotency keys) the publish is simply run again; where it
- *   does not, nobody can know whether the post went out, so a person is asked (needs_attention);
+ *   de-duplicates (client-chosen ids, idempotency keys) the publish is simply run again; where the
+ *   connector checkpoints its steps (Meta's media containers), it is run again from the last
+ *   checkpoint; otherwise nobody can know whether the post went out, so a person is asked
+ *   (needs_attention);
  * - a scheduled post past due with no job running: its job was lost. It is queued again.
  */
 export async function reconcilePublishing(chorus: Chorus, logger: Logger): Promise<{ resumed: number; flagged: number; requeued: number }> {
@@ -41,7 +43,10 @@ export async function reconcilePublishing(chorus: Chorus, logger: Logger): Promi
         .update(publishAttempts)
         .set({ outcome: 'reconciled', finishedAt: now(), detail: 'worker stopped before recording an outcome' })
         .where(and(eq(publishAttempts.variantId, variantId), isNull(publishAttempts.outcome)));
-      const retrySafe = chorus.connectors.get(row.network as never)?.info.publishIdempotency !== 'none';
+      // Connectors that checkpoint before every step that posts resume from the last checkpoint
+      // (none means nothing was posted yet), asking the network what became of it first.
+      const info = chorus.connectors.get(row.network as never)?.info;
+      const retrySafe = info?.publishIdempotency !== 'none' || info?.checkpoints === true;
       if (retrySafe) {
         const [updated] = await tx
           .update(postVariants)

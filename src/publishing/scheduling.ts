@@ -12,6 +12,7 @@ import { loadPost, mediaIdsOf, problemsFor } from './posts.ts';
 import { mediaSummaries } from '../media/service.ts';
 import { resolveWhen, whenInput } from './time.ts';
 import { PUBLISH_JOB } from './publisher.ts';
+import { gateScheduling } from '../approvals/requests.ts';
 
 export const scheduleInput = z.object({
   /** Leave out to publish now. */
@@ -43,7 +44,7 @@ export async function schedulePost(chorus: Chorus, actor: Actor, workspaceId: st
     const [workspace] = await tx.select().from(workspaces).where(eq(workspaces.id, workspaceId));
     const at = input.when ? resolveWhen(input.when, workspace!.timezone) : now();
     if (at < addSeconds(now(), -PAST_TOLERANCE_SECONDS)) throw invalid('when', 'That time has passed. Pick a time in the future, or publish now.');
-    await scheduleVariants(chorus, tx, actor, workspaceId, postId, input.variantIds, async () => at, input.when ? 'post.scheduled' : 'post.publish_requested');
+    await scheduleVariants(chorus, tx, actor, workspaceId, postId, input.variantIds, async () => at, input.when ? 'post.scheduled' : 'post.publish_requested', { asSoonAsApproved: !input.when });
   });
   return loadPost(chorus.db, chorus, workspaceId, postId);
 }
@@ -51,7 +52,8 @@ export async function schedulePost(chorus: Chorus, actor: Actor, workspaceId: st
 /**
  * The one way variants become scheduled: locks the post and its variants, checks every target
  * against its network's rules and its profile's health, then sets each one's time (`timeFor`
- * may give each profile its own, as the queue does) and queues its publish job.
+ * may give each profile its own, as the queue does) and queues its publish job. A post that needs
+ * approval is sent for it instead: its variants wait in `pending_approval` with no job queued.
  */
 export async function scheduleVariants(
   chorus: Chorus,
@@ -62,6 +64,7 @@ export async function scheduleVariants(
   variantIds: string[] | undefined,
   timeFor: (variant: { id: string; profileId: string }) => Promise<Date>,
   action: string,
+  options: { asSoonAsApproved?: boolean } = {},
 ) {
   const [post] = await tx.select().from(posts).where(and(eq(posts.id, postId), eq(posts.workspaceId, workspaceId))).for('update');
   if (!post) throw notFound('post');
@@ -89,6 +92,14 @@ export async function scheduleVariants(
   if (problems.length) {
     throw new AppError(422, 'post_invalid', problems.map((p) => `${p.handle}: ${p.message}`).join(' '), { problems });
   }
+  const gate = await gateScheduling(chorus, tx, actor, {
+    workspaceId,
+    postId,
+    targets: targets.map((r) => ({ id: r.variant.id, profileId: r.variant.profileId, network: r.network, handle: r.handle })),
+    timeFor,
+    asap: options.asSoonAsApproved ?? false,
+  });
+  if (gate === 'pending') return;
   const scheduled: { id: string; profile: string; at: string; text: string }[] = [];
   for (const { variant, handle } of targets) {
     const at = await timeFor(variant);

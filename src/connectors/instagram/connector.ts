@@ -10,7 +10,7 @@ import type { ConnectResult, Connector, ConnectorContext, ConnectorInfo, Convers
 import { NotSupported, PermissionDenied, Rejected } from '../errors.ts';
 import { Created, GRAPH_API_VERSION, GRAPH_BASE, GraphClient, Insights, insightNumbers, isoTime } from '../meta/graph.ts';
 import { FacebookLogin, otherPagesJson, type PageAccountT } from '../meta/login.ts';
-import { InstagramPublisher, captionOf } from './publish.ts';
+import { InstagramPublisher } from './publish.ts';
 import { type CommentT, HashtagSearch, IgUser, Media, MediaList, MediaWithComments, type MediaT } from './schemas.ts';
 
 const NETWORK = 'instagram';
@@ -47,6 +47,7 @@ export const instagramInfo: ConnectorInfo = {
     },
   },
   publishIdempotency: 'none',
+  checkpoints: true,
 };
 
 const PAGE_FIELDS = 'id,name,access_token,tasks,instagram_business_account{id,username,name,profile_picture_url}';
@@ -65,7 +66,7 @@ export interface InstagramConnector extends Connector {
 export function createInstagramConnector(ctx: ConnectorContext = {}): InstagramConnector {
   const graph = new GraphClient(NETWORK, GRAPH_BASE, ctx.http);
   const login = new FacebookLogin(graph, graph.http.options.now);
-  const publisher = new InstagramPublisher(graph, graph.http.options.sleep);
+  const publisher = new InstagramPublisher(graph, graph.http.options.sleep, graph.http.options.now);
 
   const getProfile = async (c: Credentials) => {
     const u = await graph.get(c, c.accountId, IgUser, { fields: 'id,username,name,profile_picture_url' });
@@ -150,8 +151,7 @@ export function createInstagramConnector(ctx: ConnectorContext = {}): InstagramC
     async publish(c, input) {
       if (input.thread?.length) throw new NotSupported(NETWORK, 'publish.thread', 'Instagram has no threads.');
       if (input.replyTo) return { posts: [await connector.reply(c, { inReplyTo: input.replyTo, text: input.text, idempotencyKey: input.idempotencyKey })] };
-      const containerId = await publisher.createContainer(c, input);
-      return publisher.publishContainer(c, containerId, captionOf(input));
+      return publisher.publish(c, input);
     },
 
     async delete() {

@@ -4,9 +4,9 @@
  * ?fields=status_code until FINISHED, then POST /{ig-user-id}/media_publish with `creation_id`.
  * See ../meta/containers.ts for why the three steps are separate and how a caller resumes.
  */
-import type { Credentials, MediaInput, PostContent, PublishResult } from '../connector.ts';
+import type { Credentials, MediaInput, PostContent, PublishInput, PublishResult } from '../connector.ts';
 import { Rejected } from '../errors.ts';
-import { ContainerOutcomeUnknown, publishOnce, waitForContainer } from '../meta/containers.ts';
+import { postFromContainer, publishOnce, reuseOrReplace, waitForContainer } from '../meta/containers.ts';
 import { Created, type Form, type GraphClient } from '../meta/graph.ts';
 import { Container, Media, MediaList } from './schemas.ts';
 
@@ -36,7 +36,36 @@ export class InstagramPublisher {
   constructor(
     private readonly graph: GraphClient,
     private readonly sleep: (ms: number) => Promise<void>,
+    private readonly now: () => Date,
   ) {}
+
+  /**
+   * The whole publish. The container id is checkpointed (and stored by the caller) before the
+   * container is published, so an attempt that resumes from it never makes a second container
+   * for the same post: it publishes that one, or finds the post it already became.
+   */
+  async publish(c: Credentials, input: PublishInput): Promise<PublishResult> {
+    const caption = captionOf(input);
+    const resume = input.resume;
+    if (resume?.containerId) {
+      const containerId = resume.containerId;
+      const choice = await reuseOrReplace({
+        network: NETWORK,
+        containerId,
+        createdAt: resume.containerCreatedAt,
+        read: async () => {
+          const s = await this.graph.find(c, containerId, Container, { fields: 'id,status_code' });
+          return s && { status: s.status_code };
+        },
+        now: this.now(),
+      });
+      if (choice === 'reuse') return this.publishContainer(c, containerId, caption, resume.containerCreatedAt);
+    }
+    const containerCreatedAt = this.now().toISOString();
+    const containerId = await this.createContainer(c, input);
+    await input.onCheckpoint?.({ containerId, containerCreatedAt });
+    return this.publishContainer(c, containerId, caption, containerCreatedAt);
+  }
 
   /** Step 1: the container(s). No post exists yet, so each call may be retried. */
   async createContainer(c: Credentials, content: PostContent): Promise<string> {
@@ -50,7 +79,7 @@ export class InstagramPublisher {
   }
 
   /** Step 2 and 3: wait for processing, then publish exactly once. */
-  async publishContainer(c: Credentials, containerId: string, caption?: string): Promise<PublishResult> {
+  async publishContainer(c: Credentials, containerId: string, caption?: string, createdAt?: string): Promise<PublishResult> {
     const state = await waitForContainer({
       network: NETWORK,
       containerId,
@@ -61,7 +90,7 @@ export class InstagramPublisher {
       sleep: this.sleep,
       explain: explainContainerError,
     });
-    if (state === 'PUBLISHED') return this.alreadyPublished(c, containerId, caption);
+    if (state === 'PUBLISHED') return this.alreadyPublished(c, containerId, caption, createdAt);
     const published = await publishOnce(NETWORK, containerId, () =>
       this.graph.post(c, `${c.accountId}/media_publish`, Created, { creation_id: containerId }),
     );
@@ -70,14 +99,17 @@ export class InstagramPublisher {
 
   /**
    * A resumed container that a previous attempt did publish: Graph does not link a container to
-   * its media, so look for the newest media with the same caption; if none matches, say so.
+   * its media, so look for the one recent media with the same caption made since the container.
    */
-  private async alreadyPublished(c: Credentials, containerId: string, caption: string | undefined): Promise<PublishResult> {
-    const recent = await this.graph.get(c, `${c.accountId}/media`, MediaList, { fields: 'id,caption,permalink,timestamp', limit: 10 });
-    const match = caption !== undefined ? recent.data.find((m) => (m.caption ?? '') === caption) : undefined;
-    if (!match) {
-      throw new ContainerOutcomeUnknown(NETWORK, containerId, `Instagram container ${containerId} was already published, but its post could not be identified among the recent media.`);
-    }
+  private async alreadyPublished(c: Credentials, containerId: string, caption: string | undefined, createdAt: string | undefined): Promise<PublishResult> {
+    const recent = await this.graph.get(c, `${c.accountId}/media`, MediaList, { fields: 'id,caption,permalink,timestamp', limit: 25 });
+    const match = postFromContainer({
+      network: NETWORK,
+      containerId,
+      createdAt,
+      candidates: caption === undefined ? [] : recent.data,
+      matches: (m) => (m.caption ?? '') === caption,
+    });
     return { posts: [{ id: match.id, ...(match.permalink ? { url: match.permalink } : {}) }], alreadyExisted: true };
   }
 

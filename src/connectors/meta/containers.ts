@@ -84,3 +84,55 @@ export async function publishOnce<T>(network: string, containerId: string, call:
     throw e;
   }
 }
+
+/** Containers not published within 24 hours expire (IG Container and Threads troubleshooting references). */
+export const CONTAINER_LIFETIME_MS = 24 * 3600_000;
+
+/** Media published up to this long before the container's recorded creation still count (clock skew). */
+const CLOCK_SKEW_MS = 5 * 60_000;
+
+/**
+ * A checkpointed container from an earlier attempt: 'reuse' it (wait for it, publish it, or find
+ * the post it became; never a second container for the same post), or make a 'new' one because it
+ * expired unpublished, so nothing was posted. A container the network no longer knows before its
+ * 24 hours are up cannot be explained: that is an unknown outcome, for a person to check.
+ */
+export async function reuseOrReplace(o: {
+  network: string;
+  containerId: string;
+  createdAt: string | undefined;
+  /** The container's state, or null when the network answers that it does not exist. */
+  read: () => Promise<ContainerState | null>;
+  now: Date;
+}): Promise<'reuse' | 'new'> {
+  const state = await o.read();
+  if (state?.status.toUpperCase() === 'EXPIRED') return 'new';
+  if (state) return 'reuse';
+  const age = o.createdAt ? o.now.getTime() - Date.parse(o.createdAt) : Number.NaN;
+  if (age >= CONTAINER_LIFETIME_MS) return 'new';
+  throw new ContainerOutcomeUnknown(o.network, o.containerId, `${o.network} no longer knows the media container ${o.containerId} made for this post, so whether it was published cannot be told.`);
+}
+
+/**
+ * The post a container became, when the network says it was PUBLISHED but not as what: Graph links
+ * no container to its media, so the candidates are the account's posts made since the container
+ * with the same text. Exactly one such post is the answer; none or several cannot be told apart.
+ */
+export function postFromContainer<T extends { timestamp: string }>(o: {
+  network: string;
+  containerId: string;
+  createdAt: string | undefined;
+  candidates: T[];
+  matches: (candidate: T) => boolean;
+}): T {
+  const from = o.createdAt ? Date.parse(o.createdAt) - CLOCK_SKEW_MS : Number.NEGATIVE_INFINITY;
+  const found = o.candidates.filter((m) => Date.parse(m.timestamp) >= from && o.matches(m));
+  if (found.length === 1) return found[0]!;
+  throw new ContainerOutcomeUnknown(
+    o.network,
+    o.containerId,
+    found.length === 0
+      ? `${o.network} says container ${o.containerId} was published, but no recent post of the account has its text.`
+      : `${o.network} says container ${o.containerId} was published, and ${found.length} recent posts have its text.`,
+  );
+}

@@ -51,6 +51,7 @@ export const threadsInfo: ConnectorInfo = {
     },
   },
   publishIdempotency: 'none',
+  checkpoints: true,
 };
 
 const MEDIA_FIELDS = 'id,text,media_type,permalink,timestamp,username,is_reply,replied_to,root_post,link_attachment_url,children';
@@ -65,7 +66,7 @@ export function createThreadsConnector(ctx: ConnectorContext = {}): ThreadsConne
   const graph = new GraphClient(NETWORK, `${THREADS_ORIGIN}/${THREADS_API_VERSION}`, ctx.http);
   const http = graph.http;
   const now = http.options.now;
-  const publisher = new ThreadsPublisher(graph, http.options.sleep);
+  const publisher = new ThreadsPublisher(graph, http.options.sleep, now);
 
   const getProfile = async (c: Credentials) => {
     const u = await graph.get(c, 'me', ThreadsUser, { fields: 'id,username,name,threads_profile_picture_url' });
@@ -169,7 +170,7 @@ export function createThreadsConnector(ctx: ConnectorContext = {}): ThreadsConne
     getProfile,
 
     async publish(c, input) {
-      const posts = await publisher.publishThread(c, [input, ...(input.thread ?? [])], input.replyTo);
+      const posts = await publisher.publishThread(c, [input, ...(input.thread ?? [])], input.replyTo, { onCheckpoint: input.onCheckpoint, resume: input.resume });
       return { posts };
     },
 

@@ -4,11 +4,11 @@
  * POST /{user-id}/threads_publish with `creation_id`. A thread chains each post to the previous
  * one with `reply_to_id`. See ../meta/containers.ts for the split between the steps.
  */
-import type { Credentials, MediaInput, PostContent, PublishedPost } from '../connector.ts';
-import { OutcomeUnknown, Rejected, type ConnectorErrorDetails } from '../errors.ts';
-import { publishOnce, waitForContainer } from '../meta/containers.ts';
+import type { Credentials, MediaInput, PostContent, PublishCheckpoint, PublishedPost } from '../connector.ts';
+import { OutcomeUnknown, RateLimited, Rejected, Transient, type ConnectorErrorDetails } from '../errors.ts';
+import { postFromContainer, publishOnce, reuseOrReplace, waitForContainer } from '../meta/containers.ts';
 import { Created, type Form, type GraphClient } from '../meta/graph.ts';
-import { Container, ThreadsMedia } from './schemas.ts';
+import { Container, MediaList, ThreadsMedia } from './schemas.ts';
 
 const NETWORK = 'threads';
 
@@ -26,6 +26,7 @@ export class ThreadsPublisher {
   constructor(
     private readonly graph: GraphClient,
     private readonly sleep: (ms: number) => Promise<void>,
+    private readonly now: () => Date,
   ) {}
 
   /** Step 1: the container(s). Unpublished containers are invisible and expire: retry freely. */
@@ -36,15 +37,18 @@ export class ThreadsPublisher {
       // A link preview is a TEXT-post feature (link_attachment).
       return this.create(c, { media_type: 'TEXT', ...common, link_attachment: content.link?.url });
     }
-    const text = content.link && !content.text.includes(content.link.url) ? `${content.text}\n\n${content.link.url}`.trim() : content.text;
+    const text = textOf(content);
     if (media.length === 1) return this.create(c, { ...itemForm(media[0]!, false), ...common, text: text || undefined });
     const children: string[] = [];
     for (const m of media) children.push(await this.create(c, itemForm(m, true)));
     return this.create(c, { media_type: 'CAROUSEL', children: children.join(','), ...common, text: text || undefined });
   }
 
-  /** Steps 2 and 3: wait until FINISHED, then publish exactly once. */
-  async publishContainer(c: Credentials, containerId: string): Promise<PublishedPost> {
+  /**
+   * Steps 2 and 3: wait until FINISHED, then publish exactly once. A container an earlier attempt
+   * already published is looked up instead (`part`: its text, what it answers, when it was made).
+   */
+  async publishContainer(c: Credentials, containerId: string, part?: { text: string; replyTo?: string | undefined; createdAt?: string | undefined }): Promise<PublishedPost> {
     const state = await waitForContainer({
       network: NETWORK,
       containerId,
@@ -56,28 +60,83 @@ export class ThreadsPublisher {
       explain: (detail) => `Threads could not process the post${detail ? `: ${detail}` : ''}.`,
     });
     if (state === 'PUBLISHED') {
-      throw new Rejected(NETWORK, `container ${containerId} was already published; look for the post on the profile instead of publishing it again.`);
+      if (!part) throw new Rejected(NETWORK, `container ${containerId} was already published; look for the post on the profile instead of publishing it again.`);
+      return this.alreadyPublished(c, containerId, part);
     }
     const post = await publishOnce(NETWORK, containerId, () => this.graph.post(c, `${c.accountId}/threads_publish`, Created, { creation_id: containerId }));
     return { id: post.id, ...(await this.permalink(c, post.id)) };
   }
 
-  /** A post and its thread, each part answering the previous one. */
-  async publishThread(c: Credentials, parts: PostContent[], replyTo?: string): Promise<PublishedPost[]> {
-    const posts: PublishedPost[] = [];
-    let parent = replyTo;
-    for (const part of parts) {
+  /**
+   * A post and its thread, each part answering the previous one. With `onCheckpoint`, progress is
+   * reported before each container is published and after each part is out; with `resume`, the
+   * thread continues after the parts already published, reusing the container made for the next.
+   */
+  async publishThread(
+    c: Credentials,
+    parts: PostContent[],
+    replyTo?: string,
+    progress: { onCheckpoint?: ((checkpoint: PublishCheckpoint) => Promise<void>) | undefined; resume?: PublishCheckpoint | undefined } = {},
+  ): Promise<PublishedPost[]> {
+    const { onCheckpoint, resume } = progress;
+    const posts: PublishedPost[] = [...(resume?.published ?? [])].slice(0, parts.length);
+    let parent = posts.at(-1)?.id ?? replyTo;
+    let reusable = resume?.containerId ? { id: resume.containerId, createdAt: resume.containerCreatedAt } : undefined;
+    for (let i = posts.length; i < parts.length; i++) {
+      const part = parts[i]!;
       try {
-        const published = await this.publishContainer(c, await this.createContainer(c, part, parent));
+        let container = reusable && (await this.reuse(c, reusable.id, reusable.createdAt)) ? reusable : undefined;
+        reusable = undefined;
+        if (!container) {
+          const createdAt = this.now().toISOString();
+          container = { id: await this.createContainer(c, part, parent), createdAt };
+          await onCheckpoint?.({ published: [...posts], containerId: container.id, containerCreatedAt: createdAt });
+        }
+        const published = await this.publishContainer(c, container.id, { text: textOf(part), replyTo: parent, createdAt: container.createdAt });
         posts.push(published);
         parent = published.id;
+        if (i < parts.length - 1) await onCheckpoint?.({ published: [...posts] });
       } catch (e) {
         if (posts.length === 0) throw e;
+        // With a checkpoint stored, a failure that sent nothing is resumed like any other retry.
+        if (onCheckpoint && (e instanceof Transient || e instanceof RateLimited)) throw e;
         const ids = posts.map((p) => p.id).join(', ');
         throw new ThreadPartiallyPublished(posts, `Threads published ${posts.length} of ${parts.length} posts of the thread (${ids}) before failing: ${(e as Error).message}`, { cause: e });
       }
     }
     return posts;
+  }
+
+  private async reuse(c: Credentials, containerId: string, createdAt: string | undefined): Promise<boolean> {
+    const choice = await reuseOrReplace({
+      network: NETWORK,
+      containerId,
+      createdAt,
+      read: async () => {
+        const s = await this.graph.find(c, containerId, Container, { fields: 'id,status' });
+        return s && { status: s.status };
+      },
+      now: this.now(),
+    });
+    return choice === 'reuse';
+  }
+
+  /**
+   * The post a published container became: the account's posts (or, for a reply, its replies)
+   * since the container was made, with the same text and answering the same post.
+   */
+  private async alreadyPublished(c: Credentials, containerId: string, part: { text: string; replyTo?: string | undefined; createdAt?: string | undefined }): Promise<PublishedPost> {
+    const since = part.createdAt ? { since: Math.floor(Date.parse(part.createdAt) / 1000) - 300 } : {};
+    const edge = part.replyTo ? 'replies' : 'threads';
+    const recent = await this.graph.get(c, `${c.accountId}/${edge}`, MediaList, { fields: 'id,text,permalink,timestamp,replied_to', limit: 25, ...since });
+    const match = postFromContainer({
+      network: NETWORK,
+      containerId,
+      createdAt: part.createdAt,
+      candidates: recent.data,
+      matches: (m) => (m.text ?? '') === part.text && (!part.replyTo || m.replied_to?.id === part.replyTo),
+    });
+    return { id: match.id, ...(match.permalink ? { url: match.permalink } : {}) };
   }
 
   private async create(c: Credentials, form: Form): Promise<string> {
@@ -94,6 +153,10 @@ export class ThreadsPublisher {
     }
   }
 }
+
+/** The text a post's container carries: with media there is no link preview, so the link joins the text. */
+const textOf = (content: PostContent): string =>
+  content.media?.length && content.link && !content.text.includes(content.link.url) ? `${content.text}\n\n${content.link.url}`.trim() : content.text;
 
 function itemForm(m: MediaInput, carouselItem: boolean): Form {
   if (!m.url) throw new Rejected(NETWORK, 'Threads needs every image or video as a public URL (it fetches the media itself).');

@@ -169,6 +169,83 @@ describe('Instagram publishing', () => {
   });
 });
 
+describe('Instagram resuming from a checkpoint', () => {
+  const post = { text: 'Fresh roast today #coffee', media: [image(1)], idempotencyKey: 'k1' };
+  // Made three minutes before the test clock (12:00); the matching media is from 11:58.
+  const checkpoint = { containerId: CONTAINER, containerCreatedAt: '2026-11-23T11:57:00.000Z' };
+  const posts = (fake: FakeFetch) => paths(fake).filter((p) => p.startsWith('POST'));
+
+  it('reports the container before publishing it, and waits until the checkpoint is stored', async () => {
+    const { fake, ig } = setup();
+    fake.reply(rec('container_created')).reply(rec('container_finished')).reply(rec('media_published')).reply(rec('media_permalink'));
+    const seen: { checkpoint: unknown; sentBefore: string[] }[] = [];
+    const res = await ig.publish(creds, {
+      ...post,
+      onCheckpoint: async (checkpoint) => {
+        await new Promise((r) => setTimeout(r, 20)); // a slow database must still come first
+        seen.push({ checkpoint, sentBefore: paths(fake) });
+      },
+    });
+    expect(res.posts[0]!.id).toBe('17920238422030506');
+    expect(seen).toEqual([{ checkpoint: { containerId: CONTAINER, containerCreatedAt: '2026-11-23T12:00:00.000Z' }, sentBefore: [`POST /v26.0/${IG}/media`] }]);
+  });
+
+  it('publishes the checkpointed container, never a second one', async () => {
+    const { fake, ig } = setup();
+    fake.reply(rec('container_in_progress')).reply(rec('container_finished')).reply(rec('media_published')).reply(rec('media_permalink'));
+    const checkpoints: unknown[] = [];
+    const res = await ig.publish(creds, { ...post, resume: checkpoint, onCheckpoint: async (c) => void checkpoints.push(c) });
+    expect(res).toEqual({ posts: [{ id: '17920238422030506', url: 'https://www.instagram.com/p/DCa1b2C3d4E/' }] });
+    expect(fake.sent[0]!.url.searchParams.get('fields')).toBe('id,status_code');
+    expect(posts(fake)).toEqual([`POST /v26.0/${IG}/media_publish`]);
+    expect(Object.fromEntries(fake.sent[2]!.form())).toEqual({ creation_id: CONTAINER });
+    expect(checkpoints).toEqual([]);
+  });
+
+  it('finds the post a published container became, made since the container and with its caption', async () => {
+    const { fake, ig } = setup();
+    fake.reply(rec('container_published')).reply(rec('container_published')).reply(rec('recent_media'));
+    const res = await ig.publish(creds, { ...post, resume: checkpoint });
+    expect(res).toEqual({ posts: [{ id: '17920238422030506', url: 'https://www.instagram.com/p/DCa1b2C3d4E/' }], alreadyExisted: true });
+    expect(posts(fake)).toEqual([]);
+    expect(fake.sent[2]!.url.pathname).toBe(`/v26.0/${IG}/media`);
+  });
+
+  it('cannot tell when no recent media, or only older media, has the caption: unknown, nothing sent', async () => {
+    for (const text of ['Another caption', 'Yesterday']) {
+      const { fake, ig } = setup();
+      fake.reply(rec('container_published')).reply(rec('container_published')).reply(rec('recent_media'));
+      const err = await ig.publish(creds, { ...post, text, resume: checkpoint }).catch((e) => e);
+      expect(err).toBeInstanceOf(ContainerOutcomeUnknown);
+      expect(err.containerId).toBe(CONTAINER);
+      expect(posts(fake)).toEqual([]);
+    }
+  });
+
+  it('makes a new container when the old one expired unpublished, and checkpoints that one', async () => {
+    const { fake, ig } = setup();
+    fake.reply(rec('container_expired')).reply(rec('container_child_1')).reply(rec('container_finished')).reply(rec('media_published')).reply(rec('media_permalink'));
+    const checkpoints: unknown[] = [];
+    await ig.publish(creds, { ...post, resume: checkpoint, onCheckpoint: async (c) => void checkpoints.push(c) });
+    expect(posts(fake)).toEqual([`POST /v26.0/${IG}/media`, `POST /v26.0/${IG}/media_publish`]);
+    expect(checkpoints).toEqual([{ containerId: '17889455560051401', containerCreatedAt: '2026-11-23T12:00:00.000Z' }]);
+    expect(fake.sent[3]!.form().get('creation_id')).toBe('17889455560051401');
+  });
+
+  it('a container Instagram no longer knows is unknown within its 24 hours, and replaced after them', async () => {
+    const early = setup();
+    early.fake.reply(rec('error_not_found'));
+    const err = await early.ig.publish(creds, { ...post, resume: checkpoint }).catch((e) => e);
+    expect(err).toBeInstanceOf(ContainerOutcomeUnknown);
+    expect(posts(early.fake)).toEqual([]);
+
+    const late = setup();
+    late.fake.reply(rec('error_not_found')).reply(rec('container_created')).reply(rec('container_finished')).reply(rec('media_published')).reply(rec('media_permalink'));
+    await late.ig.publish(creds, { ...post, resume: { ...checkpoint, containerCreatedAt: '2026-11-22T11:00:00.000Z' } });
+    expect(posts(late.fake)).toEqual([`POST /v26.0/${IG}/media`, `POST /v26.0/${IG}/media_publish`]);
+  });
+});
+
 describe('Instagram reading', () => {
   it('reads media, and null for media that does not exist', async () => {
     const { fake, ig } = setup();

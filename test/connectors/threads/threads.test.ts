@@ -9,7 +9,7 @@ import { ContainerOutcomeUnknown } from '../../../src/connectors/meta/containers
 import { createThreadsConnector, threadsInfo } from '../../../src/connectors/threads/connector.ts';
 import { validatePost } from '../../../src/connectors/validate.ts';
 import { ThreadPartiallyPublished } from '../../../src/connectors/threads/publish.ts';
-import { FakeFetch, type Reply, fixture } from '../fake-fetch.ts';
+import { FakeFetch, type Reply, fixture, networkError } from '../fake-fetch.ts';
 
 const UID = '25025320703804740';
 const T = 'https://graph.threads.net';
@@ -165,6 +165,74 @@ describe('Threads publishing', () => {
     await th.delete(creds, '18050206876707110');
     await th.delete(creds, '18050206876700000');
     expect(`${fake.sent[0]!.method} ${fake.sent[0]!.url}`).toBe(`DELETE ${T}/v1.0/18050206876707110`);
+  });
+});
+
+describe('Threads resuming a thread from a checkpoint', () => {
+  const FIRST = { id: '18050206876707110', url: 'https://www.threads.net/@choruscoffee/post/DCabc123' };
+  const C2 = '17889615691921649';
+  const thread = { text: 'one', thread: [{ text: 'two' }], idempotencyKey: 'k' };
+  const posts = (fake: FakeFetch) => paths(fake).filter((p) => p.startsWith('POST'));
+
+  it('checkpoints each container before publishing it and each post once it is out', async () => {
+    const { fake, th } = setup();
+    flow(fake);
+    flow(fake, '_2');
+    const seen: { checkpoint: unknown; sent: number }[] = [];
+    await th.publish(creds, { ...thread, onCheckpoint: async (checkpoint) => void seen.push({ checkpoint, sent: fake.sent.length }) });
+    const at = '2026-11-23T12:00:00.000Z';
+    expect(seen).toEqual([
+      { checkpoint: { published: [], containerId: '17889615691921648', containerCreatedAt: at }, sent: 1 },
+      { checkpoint: { published: [FIRST] }, sent: 4 },
+      { checkpoint: { published: [FIRST], containerId: C2, containerCreatedAt: at }, sent: 5 },
+    ]);
+  });
+
+  it('continues after the posts already out, publishing the checkpointed container of the next', async () => {
+    const { fake, th } = setup();
+    fake.reply(rec('container_finished')).reply(rec('container_finished')).reply(rec('published_2')).reply(rec('permalink_2'));
+    const res = await th.publish(creds, { ...thread, resume: { published: [FIRST], containerId: C2, containerCreatedAt: '2026-11-23T11:59:00.000Z' } });
+    expect(res.posts.map((p) => p.id)).toEqual([FIRST.id, '18050206876707111']);
+    expect(posts(fake)).toEqual([`POST /v1.0/${UID}/threads_publish`]);
+    expect(fake.sent[0]!.url.pathname).toBe(`/v1.0/${C2}`);
+    expect(fake.sent[2]!.form().get('creation_id')).toBe(C2);
+  });
+
+  it('finds the reply a published container became: same text, answering the same post, made since', async () => {
+    const { fake, th } = setup();
+    fake.reply(rec('container_published')).reply(rec('container_published')).reply(rec('replies_thread_part'));
+    const res = await th.publish(creds, { ...thread, resume: { published: [FIRST], containerId: C2, containerCreatedAt: '2026-11-23T11:59:00.000Z' } });
+    expect(res.posts).toEqual([FIRST, { id: '18050206876707111', url: 'https://www.threads.net/@choruscoffee/post/DCabc124' }]);
+    expect(posts(fake)).toEqual([]);
+    const lookup = fake.sent[2]!;
+    expect(lookup.url.pathname).toBe(`/v1.0/${UID}/replies`);
+    expect(lookup.url.searchParams.get('since')).toBe(String(Date.parse('2026-11-23T11:59:00Z') / 1000 - 300));
+  });
+
+  it('starts the next post afresh when the checkpoint has no container, or its container expired', async () => {
+    const after = setup();
+    flow(after.fake, '_2');
+    const res = await after.th.publish(creds, { ...thread, resume: { published: [FIRST] } });
+    expect(res.posts.map((p) => p.id)).toEqual([FIRST.id, '18050206876707111']);
+    expect(after.fake.sent[0]!.form().get('reply_to_id')).toBe(FIRST.id);
+    expect(posts(after.fake)).toEqual([`POST /v1.0/${UID}/threads`, `POST /v1.0/${UID}/threads_publish`]);
+
+    const expired = setup();
+    expired.fake.reply(rec('container_expired'));
+    flow(expired.fake, '_2');
+    await expired.th.publish(creds, { ...thread, resume: { published: [FIRST], containerId: C2, containerCreatedAt: '2026-11-22T11:00:00.000Z' } });
+    expect(posts(expired.fake)).toEqual([`POST /v1.0/${UID}/threads`, `POST /v1.0/${UID}/threads_publish`]);
+  });
+
+  it('lets a transient failure mid-thread through when progress is checkpointed, so it is retried, not flagged', async () => {
+    const { fake, th } = setup();
+    flow(fake);
+    // Creating the second container cannot reach Threads, through every retry: nothing was sent.
+    for (let i = 0; i < 4; i++) fake.reply(networkError('ECONNREFUSED'));
+    const err = await th.publish(creds, { ...thread, onCheckpoint: async () => {} }).catch((e) => e);
+    expect(err).toBeInstanceOf(Transient);
+    expect(err).not.toBeInstanceOf(ThreadPartiallyPublished);
+    expect(fake.pending).toBe(0);
   });
 });
 

@@ -31,6 +31,7 @@ import { TagInput } from './TagInput.tsx';
 import { useDraft, type DraftContent } from './useDraft.ts';
 import { useTextCounter } from './useTextCounter.ts';
 import { useComposeCheck } from './useComposeCheck.ts';
+import { ComplianceNotes } from './ComplianceNotes.tsx';
 import { AttachedMedia } from '../media/AttachedMedia.tsx';
 import { RepeatControl } from './RepeatControl.tsx';
 import { AddToQueueButton } from './AddToQueue.tsx';
@@ -116,7 +117,7 @@ function ComposerForm({ initial, onCreated }: { initial: PostWithVariants | unde
   const selected = content.profileIds.map((id) => connected.find((p) => p.id === id)).filter((p): p is SocialProfile => !!p);
   const textFor = (profileId: string) => (profileId in content.overrides ? content.overrides[profileId]! : content.text);
   const networkOf = (profile: SocialProfile) => networks.data?.find((n) => n.network === profile.network);
-  const checks = useComposeCheck(workspace.id, selected.map((p) => ({ profileId: p.id, text: textFor(p.id) })), !readOnly);
+  const { problems: checks, compliance } = useComposeCheck(workspace.id, selected.map((p) => ({ profileId: p.id, text: textFor(p.id) })), !readOnly, { tags: content.tags, campaignId: content.campaignId || null });
   const count = useTextCounter();
   const media = useMediaItems(workspace.id, content.mediaIds ?? []);
 
@@ -314,6 +315,7 @@ function ComposerForm({ initial, onCreated }: { initial: PostWithVariants | unde
               })}
             </ul>
           )}
+          <ComplianceNotes result={compliance} profiles={selected} />
 
           <div className="form--inline composer__meta">
             <div className="field">

@@ -1,39 +1,58 @@
 import { useEffect, useState } from 'react';
 import { post } from '../../api/client.ts';
 import type { Problem } from '../../api/publishing.ts';
+import type { ComplianceViolation } from '../../api/approvals.ts';
 
 const DELAY_MS = 400;
 
-interface CheckAnswer {
-  results: { profileId: string; network: string; problems: Problem[] }[];
+export interface ComplianceResult {
+  violations: ComplianceViolation[];
+  blocked: boolean;
+  sensitive: boolean;
 }
 
+interface CheckAnswer {
+  results: { profileId: string; network: string; problems: Problem[] }[];
+  compliance: ComplianceResult;
+}
+
+const NO_VIOLATIONS: ComplianceResult = { violations: [], blocked: false, sensitive: false };
+
 /**
- * Asks the server what each network would refuse, a moment after typing stops. Profiles that share
- * a text are checked together; each tailored text on its own.
+ * Asks the server what each network would refuse and which compliance rules the text breaks, a
+ * moment after typing stops. Profiles that share a text are checked together; each tailored text on its own.
  */
-export function useComposeCheck(workspaceId: string, targets: { profileId: string; text: string }[], enabled: boolean): Record<string, Problem[]> {
-  const [problems, setProblems] = useState<Record<string, Problem[]>>({});
-  const signature = JSON.stringify(targets);
+export function useComposeCheck(
+  workspaceId: string,
+  targets: { profileId: string; text: string }[],
+  enabled: boolean,
+  context: { tags: string[]; campaignId: string | null } = { tags: [], campaignId: null },
+): { problems: Record<string, Problem[]>; compliance: ComplianceResult } {
+  const [state, setState] = useState<{ problems: Record<string, Problem[]>; compliance: ComplianceResult }>({ problems: {}, compliance: NO_VIOLATIONS });
+  const signature = JSON.stringify({ targets, context });
   useEffect(() => {
     if (!enabled) return;
-    const wanted: { profileId: string; text: string }[] = JSON.parse(signature);
-    if (wanted.length === 0) {
-      setProblems({});
+    const wanted: { targets: { profileId: string; text: string }[]; context: { tags: string[]; campaignId: string | null } } = JSON.parse(signature);
+    if (wanted.targets.length === 0) {
+      setState({ problems: {}, compliance: NO_VIOLATIONS });
       return;
     }
     let live = true;
     const timer = setTimeout(async () => {
       const byText = new Map<string, string[]>();
-      for (const t of wanted) byText.set(t.text, [...(byText.get(t.text) ?? []), t.profileId]);
+      for (const t of wanted.targets) byText.set(t.text, [...(byText.get(t.text) ?? []), t.profileId]);
       try {
         const answers = await Promise.all(
-          [...byText].map(([text, profileIds]) => post<CheckAnswer>(`/workspaces/${workspaceId}/compose/check`, { text, profileIds })),
+          [...byText].map(([text, profileIds]) => post<CheckAnswer>(`/workspaces/${workspaceId}/compose/check`, { text, profileIds, ...wanted.context })),
         );
         if (!live) return;
-        const next: Record<string, Problem[]> = {};
-        for (const answer of answers) for (const r of answer.results) next[r.profileId] = r.problems;
-        setProblems(next);
+        const problems: Record<string, Problem[]> = {};
+        for (const answer of answers) for (const r of answer.results) problems[r.profileId] = r.problems;
+        const violations = answers.flatMap((a) => a.compliance?.violations ?? []);
+        setState({
+          problems,
+          compliance: { violations, blocked: violations.some((v) => v.effect === 'block'), sensitive: violations.some((v) => v.effect === 'sensitive') },
+        });
       } catch {
         // A failed check shows nothing new; scheduling checks again on the server anyway.
       }
@@ -43,5 +62,5 @@ export function useComposeCheck(workspaceId: string, targets: { profileId: strin
       clearTimeout(timer);
     };
   }, [workspaceId, signature, enabled]);
-  return problems;
+  return state;
 }

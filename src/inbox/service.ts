@@ -15,6 +15,7 @@ import { CONVERSATION_STATUSES, conversationNotes, conversations, MESSAGE_KINDS,
 import { defaultSla, SLA_STATES, slaColumns, slaJoins, slaRank, slaState, teamSla, type Sla } from './sla.ts';
 import { visibleProfile, type Viewer } from './visibility.ts';
 import { othersPresent } from './presence.ts';
+import { networkThreadId } from './threads.ts';
 
 export type Conversation = typeof conversations.$inferSelect;
 
@@ -302,7 +303,7 @@ export async function replyToConversation(chorus: Chorus, actor: Actor, viewer: 
   const connector = connectorOrThrow(chorus, profile.network);
   const credentials = await credentialsFor(chorus, profile).catch(connectError);
   const sent = await connector
-    .reply(credentials, { inReplyTo: target.remoteId, text: input.text, idempotencyKey: `chorus-reply-${randomToken(12)}`, threadId: conversation.remoteThreadId })
+    .reply(credentials, { inReplyTo: target.remoteId, text: input.text, idempotencyKey: `chorus-reply-${randomToken(12)}`, threadId: networkThreadId(conversation.remoteThreadId) })
     .catch(connectError);
   return chorus.db.transaction(async (tx) => {
     const [message] = await tx

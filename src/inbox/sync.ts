@@ -9,6 +9,7 @@ import { socialProfiles } from '../profiles/schema.ts';
 import { connectorOrThrow, credentialsFor, type SocialProfile } from '../profiles/service.ts';
 import { conversations, inboxCursors, messages, PRIORITIES } from './schema.ts';
 import { route } from './routing.ts';
+import { networkThreadId, threadKey } from './threads.ts';
 
 export const INBOX_CAPABILITIES = ['mentions', 'comments', 'dms'] as const;
 const MAX_BACKOFF_SECONDS = 30 * 60;
@@ -60,21 +61,52 @@ export async function syncProfile(chorus: Chorus, profileId: string, logger: Syn
 
 const priorityRank = (p: (typeof PRIORITIES)[number]) => PRIORITIES.indexOf(p);
 
+/**
+ * The conversation a message belongs to. An answer to a message already filed continues that
+ * message's conversation. Otherwise the network's thread decides, except that a public thread
+ * (replies under one post) holds one conversation per person, so two customers answering the same
+ * post are two conversations; a DM stays one conversation whoever writes.
+ */
+async function conversationFor(tx: Tx, profile: SocialProfile, item: ConversationItem, outbound: boolean) {
+  type Row = typeof conversations.$inferSelect;
+  const sameParty = (c: Row) => outbound || item.kind === 'dm' || c.kind === 'dm' || c.authorRemoteId === item.author.id;
+  let threadId = item.threadId ?? item.inReplyTo ?? item.id;
+  if (item.inReplyTo) {
+    const [parent] = await tx
+      .select({ conversation: conversations })
+      .from(messages)
+      .innerJoin(conversations, eq(conversations.id, messages.conversationId))
+      .where(and(eq(messages.profileId, profile.id), eq(messages.remoteId, item.inReplyTo)));
+    if (parent && sameParty(parent.conversation)) return lock(tx, parent.conversation.id);
+    if (parent) threadId = networkThreadId(parent.conversation.remoteThreadId);
+  }
+  const find = async (key: string) => (await tx.select({ id: conversations.id }).from(conversations).where(and(eq(conversations.profileId, profile.id), eq(conversations.remoteThreadId, key))))[0];
+  const shared = await find(threadId);
+  if (!shared) return { conversation: undefined, threadKey: threadId };
+  const locked = await lock(tx, shared.id);
+  if (sameParty(locked.conversation!)) return locked;
+  const own = threadKey(threadId, item.author.id);
+  const mine = await find(own);
+  return mine ? lock(tx, mine.id) : { conversation: undefined, threadKey: own };
+}
+
+async function lock(tx: Tx, id: string) {
+  const [conversation] = await tx.select().from(conversations).where(eq(conversations.id, id)).for('update');
+  return { conversation, threadKey: conversation!.remoteThreadId };
+}
+
 /** Files one message; false when it was filed before. */
 async function fileMessage(tx: Tx, profile: SocialProfile, item: ConversationItem): Promise<boolean> {
   const [known] = await tx.select({ id: messages.id }).from(messages).where(and(eq(messages.profileId, profile.id), eq(messages.remoteId, item.id)));
   if (known) return false;
   const outbound = item.author.id === profile.accountId;
-  const threadId = item.threadId ?? item.inReplyTo ?? item.id;
   const sentAt = new Date(item.createdAt);
   const decision = outbound
     ? null
     : await route(tx, profile.workspaceId, { network: profile.network, profileId: profile.id, kind: item.kind, text: item.text, authorHandle: item.author.handle });
-  let [conversation] = await tx
-    .select()
-    .from(conversations)
-    .where(and(eq(conversations.profileId, profile.id), eq(conversations.remoteThreadId, threadId)))
-    .for('update');
+  const found = await conversationFor(tx, profile, item, outbound);
+  let conversation = found.conversation;
+  const threadId = found.threadKey;
   if (!conversation) {
     [conversation] = await tx
       .insert(conversations)

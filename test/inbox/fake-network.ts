@@ -36,7 +36,7 @@ export function fakeInboxNetwork() {
   } as unknown as Connector;
 
   /** A customer's message to this account, filed by the next sync. */
-  function says(accountId: string, item: { id: string; text: string; from?: string; name?: string | null; threadId?: string; kind?: ConversationItem['kind']; at?: Date }) {
+  function says(accountId: string, item: { id: string; text: string; from?: string; name?: string | null; threadId?: string; inReplyTo?: string; kind?: ConversationItem['kind']; at?: Date }) {
     const from = item.from ?? 'carla';
     const list = waiting.get(accountId) ?? [];
     list.push({
@@ -50,6 +50,7 @@ export function fakeInboxNetwork() {
         ...(item.name === null ? {} : { displayName: item.name ?? from[0]!.toUpperCase() + from.slice(1) }),
       },
       threadId: item.threadId ?? item.id,
+      ...(item.inReplyTo ? { inReplyTo: item.inReplyTo } : {}),
     });
     waiting.set(accountId, list);
   }

@@ -1,36 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { BACKENDS } from '../helpers/db.ts';
-import { createTestApp, memberWithRole, setupOwner, type Client, type TestApp } from '../helpers/app.ts';
-import { connectorsFrom } from '../../src/core/chorus.ts';
+import { memberWithRole, type Client, type TestApp } from '../helpers/app.ts';
 import { createLogger } from '../../src/core/logger.ts';
-import type { Connector, PublishInput } from '../../src/connectors/connector.ts';
-import { saveConnection } from '../../src/profiles/service.ts';
 import { publishVariant } from '../../src/publishing/publisher.ts';
 import { postVariants, publishAttempts } from '../../src/publishing/schema.ts';
-
-/** A network that records what it is asked to publish and always succeeds. */
-function recordingNetwork() {
-  const received: PublishInput[] = [];
-  const connector = {
-    info: {
-      network: 'x',
-      displayName: 'X',
-      apiVersion: '2',
-      auth: 'oauth2',
-      capabilities: ['publish.text'],
-      limits: { text: { maxLength: 280, counting: 'utf16' }, media: { maxCount: 4, mixed: false, altTextMaxLength: 1000 } },
-      publishIdempotency: 'none',
-    },
-    auth: { kind: 'oauth2' },
-    needsRefresh: () => false,
-    async publish(_credentials: unknown, input: PublishInput) {
-      received.push(input);
-      return { posts: [{ id: String(received.length), url: `https://x.example/status/${received.length}` }] };
-    },
-  } as unknown as Connector;
-  return { connector, received };
-}
+import { approvalsWorld } from './fixture.ts';
 
 const bannedRule = {
   name: 'No refund promises',
@@ -44,19 +19,11 @@ describe.each(BACKENDS)('compliance rules over the API (%s)', (backend) => {
   let owner: Client;
   let workspaceId: string;
   let profileId: string;
-  let network: ReturnType<typeof recordingNetwork>;
+  let network: Awaited<ReturnType<typeof approvalsWorld>>['network'];
   const url = () => `/api/v1/workspaces/${workspaceId}`;
 
   beforeAll(async () => {
-    network = recordingNetwork();
-    t = await createTestApp(backend, { connectors: connectorsFrom([network.connector]) });
-    ({ owner, workspaceId } = await setupOwner(t.app));
-    const actor = { userId: null, orgId: (await t.database.db.query.workspaces.findFirst())!.orgId, label: 'test' };
-    const profile = await saveConnection(t.database.db, actor, t.chorus.config.secretKey, workspaceId, {
-      credentials: { network: 'x', accountId: '1', accessToken: 'token' },
-      profile: { id: '1', handle: 'acme' },
-    });
-    profileId = profile.id;
+    ({ t, owner, workspaceId, profileId, network } = await approvalsWorld(backend));
   });
   afterAll(() => t?.close());
 

@@ -1,15 +1,11 @@
 import { useEffect, useState } from 'react';
 import { post } from '../../api/client.ts';
 import type { Problem } from '../../api/publishing.ts';
-import type { ComplianceViolation } from '../../api/approvals.ts';
+import type { ComplianceResult } from '../../../../src/approvals/compliance-check.ts';
+
+export type { ComplianceResult };
 
 const DELAY_MS = 400;
-
-export interface ComplianceResult {
-  violations: ComplianceViolation[];
-  blocked: boolean;
-  sensitive: boolean;
-}
 
 interface CheckAnswer {
   results: { profileId: string; network: string; problems: Problem[] }[];

@@ -195,14 +195,28 @@ function sendOptions(options: SendOptions) {
  * Lets a job be queued inside the caller's transaction, so that "save the post" and "queue its
  * publish" commit or roll back together. Both Drizzle drivers keep their connection (a pg client
  * or a PGlite transaction) on the transaction's session, and both answer `query(text, values)`.
+ *
+ * A connection runs one query at a time. pg queues a second `query()` issued while one is under
+ * way, but warns that pg@9 will refuse it, and the jobs of one transaction (several `send`s side by
+ * side) would do exactly that: so queries sent through this executor wait for the one before
+ * them on the same connection, whichever `send` they come from.
  */
 function transactionExecutor(tx: Tx) {
-  const client = (tx as unknown as { session: { client: { query(text: string, values?: unknown[]): Promise<{ rows: unknown[] }> } } })
-    .session.client;
+  const client = (tx as unknown as { session: { client: TransactionClient } }).session.client;
   return {
-    executeSql: async (text: string, values: unknown[]) => {
-      const result = await client.query(text, values);
-      return { rows: result.rows };
+    executeSql: (text: string, values: unknown[]) => {
+      const previous = inFlight.get(client) ?? Promise.resolve();
+      const run = previous.then(() => client.query(text, values)).then((result) => ({ rows: result.rows }));
+      // The next query waits for this one to end, failed or not; its error goes to its own caller.
+      inFlight.set(client, run.catch(() => undefined));
+      return run;
     },
   };
 }
+
+interface TransactionClient {
+  query(text: string, values?: unknown[]): Promise<{ rows: unknown[] }>;
+}
+
+/** The last query sent through `transactionExecutor` on each connection. */
+const inFlight = new WeakMap<TransactionClient, Promise<unknown>>();

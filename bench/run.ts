@@ -6,6 +6,7 @@ import { printReport, type Report } from './lib/report.ts';
 import { startup } from './startup.ts';
 import { api } from './api.ts';
 import { publish } from './publish.ts';
+import { inbox } from './inbox.ts';
 
 export interface Benchmark {
   /** What to type after `npm run bench --`. */
@@ -15,7 +16,7 @@ export interface Benchmark {
 }
 
 /** Every benchmark, in the order `npm run bench` runs them. A new one is added here. */
-export const BENCHMARKS: Benchmark[] = [startup, api, publish];
+export const BENCHMARKS: Benchmark[] = [startup, api, publish, inbox];
 
 async function main(args: string[]): Promise<number> {
   if (args.includes('--help') || args.includes('-h') || args.includes('--list')) {

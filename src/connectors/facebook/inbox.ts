@@ -7,11 +7,11 @@ import type { ConversationItem, ConversationPage, Credentials } from '../connect
 import { PermissionDenied } from '../errors.ts';
 import { type GraphClient, isoTime } from '../meta/graph.ts';
 import { Conversations, type CommentT, FeedWithComments } from './schemas.ts';
+import { pageSince } from '../time-cursor.ts';
 
 const COMMENT_FIELDS = 'id,message,created_time,from{id,name},parent{id},permalink_url';
 
 export async function fetchPageConversations(graph: GraphClient, c: Credentials, opts: { since?: string | null; limit?: number }): Promise<ConversationPage> {
-  const since = opts.since ? Date.parse(opts.since) : undefined;
   const limit = Math.min(opts.limit ?? 50, 100);
   const items: ConversationItem[] = [];
   const author = (from: { id: string; name?: string | undefined } | undefined) =>
@@ -54,10 +54,7 @@ export async function fetchPageConversations(graph: GraphClient, c: Credentials,
     if (!(e instanceof PermissionDenied)) throw e;
   }
 
-  const fresh = items.filter((i) => since === undefined || Date.parse(i.createdAt) > since);
-  fresh.sort((a, b) => Date.parse(a.createdAt) - Date.parse(b.createdAt) || (a.id < b.id ? -1 : 1));
-  const newest = fresh.at(-1)?.createdAt ?? opts.since ?? null;
-  return { items: fresh, cursor: newest };
+  return pageSince(items, opts.since);
 }
 
 function commentItem(cm: CommentT, postId: string, author: ConversationItem['author']): ConversationItem {

@@ -8,6 +8,8 @@
  */
 import type { ConnectResult, Connector, ConnectorContext, ConnectorInfo, ConversationItem, Credentials, OAuth2Flow, OAuthApp, PostMetrics, RemotePost } from '../connector.ts';
 import { NotSupported, PermissionDenied, Rejected } from '../errors.ts';
+import { pageSince } from '../time-cursor.ts';
+import { DM_THREAD, fetchDirectMessages, sendDirectMessage } from './messages.ts';
 import { Created, GRAPH_API_VERSION, GRAPH_BASE, GraphClient, Insights, insightNumbers, isoTime } from '../meta/graph.ts';
 import { FacebookLogin, otherPagesJson, type PageAccountT } from '../meta/login.ts';
 import { InstagramPublisher } from './publish.ts';
@@ -20,6 +22,7 @@ export const INSTAGRAM_SCOPES = [
   'instagram_content_publish',
   'instagram_manage_comments',
   'instagram_manage_insights',
+  'instagram_manage_messages',
   'pages_show_list',
   'pages_read_engagement',
 ] as const;
@@ -31,8 +34,8 @@ export const instagramInfo: ConnectorInfo = {
   displayName: 'Instagram',
   apiVersion: `Instagram Graph API (Facebook Login) ${GRAPH_API_VERSION}`,
   auth: 'oauth2',
-  // No publish.text (every post needs media), no delete (see `delete`), no DMs (separate Messaging API).
-  capabilities: ['publish.images', 'publish.video', 'reply', 'comments', 'mentions', 'search', 'metrics.post', 'metrics.profile'],
+  // No publish.text (every post needs media), no delete (see `delete`). DMs through the Page's Messenger Platform conversations.
+  capabilities: ['publish.images', 'publish.video', 'reply', 'comments', 'mentions', 'dms', 'search', 'metrics.post', 'metrics.profile'],
   limits: {
     text: { maxLength: 2200, counting: 'utf16', maxHashtags: 30, maxMentions: 20 },
     media: {
@@ -166,11 +169,13 @@ export function createInstagramConnector(ctx: ConnectorContext = {}): InstagramC
     },
 
     /**
-     * threadId decides where the answer goes: "mention:<media-id>" comments on media that
+     * threadId decides where the answer goes: "dm:<conversation-id>" answers in the DM;
+     * "mention:<media-id>" comments on media that
      * mentioned the account (POST /{ig-user-id}/mentions); a comment id answers under that comment
      * (POST /{comment-id}/replies; Instagram nests one level); none comments on our own media.
      */
     async reply(c, { inReplyTo, text, threadId }) {
+      if (threadId?.startsWith(DM_THREAD)) return sendDirectMessage(graph, c, threadId, text);
       if (threadId?.startsWith('mention:')) {
         const created = await graph.post(c, `${c.accountId}/mentions`, Created, { media_id: threadId.slice('mention:'.length), message: text });
         return { id: created.id };
@@ -209,7 +214,6 @@ export function createInstagramConnector(ctx: ConnectorContext = {}): InstagramC
     },
 
     async fetchConversations(c, opts = {}) {
-      const since = opts.since ? Date.parse(opts.since) : undefined;
       const limit = Math.min(opts.limit ?? 50, 50);
       const items: ConversationItem[] = [];
       const recent = await graph.get(c, `${c.accountId}/media`, MediaWithComments, {
@@ -243,9 +247,8 @@ export function createInstagramConnector(ctx: ConnectorContext = {}): InstagramC
           threadId: `mention:${m.id}`,
         });
       }
-      const fresh = items.filter((i) => since === undefined || Date.parse(i.createdAt) > since);
-      fresh.sort((a, b) => Date.parse(a.createdAt) - Date.parse(b.createdAt) || (a.id < b.id ? -1 : 1));
-      return { items: fresh, cursor: fresh.at(-1)?.createdAt ?? opts.since ?? null };
+      items.push(...(await fetchDirectMessages(graph, c)));
+      return pageSince(items, opts.since);
     },
 
     /** The account's own media since an instant, newest first: how an unknown publish is reconciled. */

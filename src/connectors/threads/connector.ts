@@ -9,6 +9,7 @@ import { ConnectorError, InvalidCredentials, PermissionDenied, Rejected } from '
 import { GraphClient, Insights, insightNumbers, isoTime } from '../meta/graph.ts';
 import { buildAuthorizationUrl, expiresSoon, randomState } from '../oauth.ts';
 import { ThreadsPublisher } from './publish.ts';
+import { pageSince } from '../time-cursor.ts';
 import { LongToken, MediaList, ShortToken, ThreadsMedia, ThreadsUser, type ThreadsMediaT } from './schemas.ts';
 
 const NETWORK = 'threads';
@@ -216,13 +217,13 @@ export function createThreadsConnector(ctx: ConnectorContext = {}): ThreadsConne
     },
 
     async fetchConversations(c, opts = {}) {
-      const since = opts.since ? Date.parse(opts.since) : undefined;
       const myHandle = c.extra?.username ?? (await getProfile(c)).handle;
       const items: ConversationItem[] = [];
-      // Replies at every depth under our ten newest posts (GET /{media-id}/conversation).
+      // Replies at every depth under our ten newest posts (GET /{media-id}/conversation), newest
+      // first: in chronological order a busy post's first page would never reach new replies.
       const own = await graph.get(c, `${c.accountId}/threads`, MediaList, { fields: 'id,timestamp', limit: 10 });
       for (const post of own.data) {
-        const conv = await graph.get(c, `${post.id}/conversation`, MediaList, { fields: REPLY_FIELDS, reverse: 'false', limit: Math.min(opts.limit ?? 50, 100) });
+        const conv = await graph.get(c, `${post.id}/conversation`, MediaList, { fields: REPLY_FIELDS, reverse: 'true', limit: Math.min(opts.limit ?? 50, 100) });
         for (const r of conv.data) if (r.username !== myHandle) items.push(item(r, 'reply'));
       }
       try {
@@ -232,10 +233,7 @@ export function createThreadsConnector(ctx: ConnectorContext = {}): ThreadsConne
         // Mentions need threads_manage_mentions; an account connected without it still gets replies.
         if (!(e instanceof PermissionDenied)) throw e;
       }
-      const seen = new Set<string>();
-      const fresh = items.filter((i) => (since === undefined || Date.parse(i.createdAt) > since) && !seen.has(i.id) && seen.add(i.id));
-      fresh.sort((a, b) => Date.parse(a.createdAt) - Date.parse(b.createdAt) || (a.id < b.id ? -1 : 1));
-      return { items: fresh, cursor: fresh.at(-1)?.createdAt ?? opts.since ?? null };
+      return pageSince(items, opts.since);
     },
 
     /**

@@ -278,7 +278,7 @@ describe('Instagram reading', () => {
 
   it('reads comments, replies and tags newer than the cursor, leaving out its own answers', async () => {
     const { fake, ig } = setup();
-    fake.reply(rec('media_with_comments')).reply(rec('tags'));
+    fake.reply(rec('media_with_comments')).reply(rec('tags')).reply({ body: { data: [] } });
     const res = await ig.fetchConversations(creds, { since: '2026-11-23T00:00:00Z' });
     expect(fake.sent[0]!.url.searchParams.get('fields')).toContain('replies{');
     expect(fake.sent[1]!.url.pathname).toBe(`/v26.0/${IG}/tags`);
@@ -293,7 +293,7 @@ describe('Instagram reading', () => {
 
   it('still reads comments when the token may not read tags', async () => {
     const { fake, ig } = setup();
-    fake.reply(rec('media_with_comments')).reply(rec('error_10_permission'));
+    fake.reply(rec('media_with_comments')).reply(rec('error_10_permission')).reply(rec('error_10_permission'));
     const res = await ig.fetchConversations(creds);
     expect(res.items.map((i) => i.id)).toEqual(['17858893269000009', '17858893269000001', '17858893269000003']);
   });

@@ -1,5 +1,5 @@
-import { useCallback, useState } from 'react';
-import { PRIORITY_LEVELS, STATUSES, useConversation, useUpdateConversations, type ConversationChange, type Message } from '../../api/inbox.ts';
+import { useCallback, useEffect, useState } from 'react';
+import { PRIORITY_LEVELS, STATUSES, useConversation, useListRefresh, useUpdateConversations, type ConversationChange, type Message } from '../../api/inbox.ts';
 import type { Member, Team } from '../../api/types.ts';
 import { FormError } from '../../components/FormError.tsx';
 import { NetworkIcon, networkName } from '../../components/NetworkIcon.tsx';
@@ -32,6 +32,13 @@ export function ConversationPane({ workspaceId, conversationId, members, teams, 
   const [replyTo, setReplyTo] = useState<Message | null>(null);
   const others = usePresence(workspaceId, conversationId, replying);
   const onReplyingChange = useCallback((value: boolean) => setReplying(value), []);
+  const refreshList = useListRefresh(workspaceId);
+  const loaded = detail.data?.conversation.id;
+  // Opening the conversation marked it read on the server: the list's dot and the counts follow.
+  useEffect(() => {
+    if (loaded) void refreshList();
+    // refreshList is a new function each render; only a newly loaded conversation matters.
+  }, [loaded]);
 
   if (detail.isPending) return <Loading />;
   if (detail.isError) return <FormError error={detail.error} />;
@@ -40,20 +47,20 @@ export function ConversationPane({ workspaceId, conversationId, members, teams, 
   const who = c.authorName || `@${c.authorHandle}`;
 
   return (
-    <div className="inbox-conversation">
-      <section className="inbox-conversation__main" aria-label={`Conversation with ${who}`}>
-        <header className="inbox-conversation__header">
-          <button type="button" className="button button--small inbox-conversation__back" onClick={onBack} aria-label="Back to the list">
-            ←
-          </button>
-          <h2>
-            <NetworkIcon network={c.network} size={18} label /> {who}
-          </h2>
-          <span className="muted small">
-            {capitalise(c.kind)} on {networkName(c.network)}
-          </span>
-          <SlaBadge sla={c.sla} quiet={false} />
-        </header>
+    <section className="inbox-conversation" aria-label={`Conversation with ${who}`}>
+      <header className="inbox-conversation__header">
+        <button type="button" className="button button--small inbox-conversation__back" onClick={onBack} aria-label="Back to the list">
+          ←
+        </button>
+        <h2>
+          <NetworkIcon network={c.network} size={18} label /> {who}
+        </h2>
+        <span className="muted small">
+          {capitalise(c.kind)} on {networkName(c.network)}
+        </span>
+        <SlaBadge sla={c.sla} quiet={false} />
+      </header>
+      <div className="inbox-conversation__main">
         <PresenceBar others={others} />
         <fieldset className="inbox-controls" disabled={!mayReply || update.isPending}>
           <legend className="visually-hidden">Conversation settings</legend>
@@ -113,8 +120,8 @@ export function ConversationPane({ workspaceId, conversationId, members, teams, 
         ) : (
           <p className="muted small">Your role can read the inbox but not answer.</p>
         )}
-      </section>
+      </div>
       <AuthorPanel detail={detail.data} linkTo={linkTo} />
-    </div>
+    </section>
   );
 }

@@ -1,7 +1,7 @@
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useMemo, useRef, useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import { useMutation } from '@tanstack/react-query';
-import { syncProfileNow, useConversations, useInboxRefresh, useListRefresh, useUpdateConversations, type ConversationListItem, type InboxFilters } from '../../api/inbox.ts';
+import { syncProfileNow, useConversations, useInboxRefresh, useUpdateConversations, type ConversationListItem, type InboxFilters } from '../../api/inbox.ts';
 import { useProfiles } from '../../api/publishing.ts';
 import { can } from '../../api/session.ts';
 import { useMembers, useTeams } from '../../api/workspaces.ts';
@@ -32,18 +32,12 @@ export function Inbox() {
   const members = useMembers(workspace.id).data ?? [];
   const teams = useTeams(workspace.id).data ?? [];
   const update = useUpdateConversations(workspace.id);
-  const refreshList = useListRefresh(workspace.id);
   const toast = useToast();
   const mayReply = can(workspace, 'inbox.reply');
   const [cursor, setCursor] = useState(-1);
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
   const [help, setHelp] = useState(false);
   const listRef = useRef<HTMLUListElement>(null);
-
-  // Opening a conversation marks it read on the server: the list's dot and counts follow.
-  useEffect(() => {
-    if (openId) void refreshList();
-  }, [openId]);
 
   const focusRow = (index: number) => listRef.current?.querySelectorAll<HTMLButtonElement>('.inbox-row__open')[index]?.focus();
   const linkTo = (conversationId: string) => `?${paramsFor(filters, conversationId).toString()}`;

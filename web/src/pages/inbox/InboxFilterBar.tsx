@@ -15,7 +15,7 @@ export function InboxFilterBar({ filters, onChange }: { filters: InboxFilters; o
     onChange(next);
   };
   return (
-    <div className="inbox-filters">
+    <div className="inbox-filters" role="group" aria-label="Filters">
       <form
         role="search"
         className="inbox-filters__search"

@@ -11,7 +11,7 @@ export const SHORTCUTS: { keys: string[]; action: string }[] = [
   { keys: ['a'], action: 'Assign to me' },
   { keys: ['x'], action: 'Select for bulk actions' },
   { keys: ['/'], action: 'Search' },
-  { keys: ['Esc'], action: 'Back to the list' },
+  { keys: ['Esc'], action: 'Leave the field; again: back to the list' },
   { keys: ['Ctrl', 'Enter'], action: 'Send the reply or note (⌘ Enter on a Mac)' },
   { keys: ['?'], action: 'This help' },
 ];
@@ -33,8 +33,9 @@ export function useShortcuts(handlers: ShortcutHandlers) {
       if (event.defaultPrevented || event.metaKey || event.ctrlKey || event.altKey) return;
       if (document.querySelector('dialog[open]')) return;
       if (event.key === 'Escape') {
+        // From a field, Escape only leaves the field, so that a half-written reply stays on screen.
         if (typing(event.target)) (event.target as HTMLElement).blur();
-        current.current.Escape?.();
+        else current.current.Escape?.();
         return;
       }
       if (typing(event.target)) return;

@@ -47,7 +47,11 @@ export async function publishVariant(chorus: Chorus, variantId: string, version:
   let outcome: Outcome;
   try {
     // Nothing has been sent yet: any failure here is certain, never "unknown".
-    if (claim.blockedBy) throw new NotSent(claim.blockedBy);
+    if (claim.blockedBy) {
+      // A resumed attempt may have put part of a thread out already: say so rather than "not published".
+      const partly = 'resume' in progress && progress.resume !== undefined;
+      throw new NotSent(`${partly ? 'Stopped before the rest was sent (earlier parts may already be on the network)' : 'Not published'}: ${claim.blockedBy}`);
+    }
     const credentials = await credentialsFor(chorus, profile).catch((error: unknown) => {
       throw new CredentialsUnavailable(error);
     });
@@ -129,7 +133,7 @@ async function claimVariant(chorus: Chorus, variantId: string, version: number, 
 
 /** The blocking compliance rules a text breaks, as the author is told them. */
 const blockingReason = (result: ComplianceResult) =>
-  `Not published: it breaks compliance rules. ${result.violations
+  `it breaks compliance rules. ${result.violations
     .filter((v) => v.effect === 'block')
     .map((v) => `“${v.ruleName}”: ${v.message}${v.description ? ` (${v.description})` : ''}`)
     .join(' ')}`;

@@ -6,6 +6,8 @@ import { createLogger } from '../../src/core/logger.ts';
 import { publishVariant } from '../../src/publishing/publisher.ts';
 import { postVariants, publishAttempts } from '../../src/publishing/schema.ts';
 import { approvalsWorld } from './fixture.ts';
+import type { Connector } from '../../src/connectors/connector.ts';
+import { Transient } from '../../src/connectors/errors.ts';
 
 const bannedRule = {
   name: 'No refund promises',
@@ -154,6 +156,36 @@ describe.each(BACKENDS)('compliance rules over the API (%s)', (backend) => {
     expect(attempts.map((a) => a.outcome)).toEqual(['failed']);
     const rows = await t.database.db.query.notifications.findMany();
     expect(rows.filter((n) => n.userId === author.userId).map((n) => [n.kind, n.body])).toEqual([['post.publish_failed', after!.lastError]]);
+    expect(after!.lastError).toMatch(/^Not published: it breaks compliance rules\./);
+  });
 
+  it('says so when a blocked attempt resumes a post that was partly sent already', async () => {
+    await clearRules();
+    const connector = network.connector as unknown as { info: { checkpoints?: boolean }; publish: Connector['publish'] };
+    const { publish } = connector;
+    connector.info.checkpoints = true;
+    // The first attempt puts one post of a thread out, records it, then meets a passing failure.
+    connector.publish = async (_credentials, input) => {
+      await input.onCheckpoint?.({ published: [{ id: '1', url: 'https://x.example/status/1' }] });
+      throw new Transient('x', 'Service unavailable');
+    };
+    try {
+      const created = await owner.request('POST', `${url()}/posts`, { text: 'Money back, no questions asked', variants: [{ profileId }] });
+      const scheduled = await owner.request('POST', `${url()}/posts/${created.json().post.id}/schedule`, {});
+      const variantId: string = scheduled.json().variants[0].id;
+      const run = async () => {
+        const [v] = await t.database.db.select().from(postVariants).where(eq(postVariants.id, variantId));
+        await publishVariant(t.chorus, variantId, v!.version, { workerId: 'test', logger: createLogger('silent') });
+        return (await t.database.db.select().from(postVariants).where(eq(postVariants.id, variantId)))[0]!;
+      };
+      expect((await run()).status).toBe('scheduled');
+      expect((await owner.request('POST', `${url()}/compliance-rules`, bannedRule)).statusCode).toBe(201);
+      const after = await run();
+      expect(after.status).toBe('failed');
+      expect(after.lastError).toMatch(/^Stopped before the rest was sent \(earlier parts may already be on the network\): it breaks compliance rules/);
+    } finally {
+      connector.publish = publish;
+      delete connector.info.checkpoints;
+    }
   });
 });

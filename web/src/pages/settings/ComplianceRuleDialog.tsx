@@ -55,11 +55,12 @@ function RuleForm({ rule, onClose }: { rule: ComplianceRule | null; onClose: () 
   const client = useQueryClient();
   const toast = useToast();
   const id = useId();
-  const [value, setValue] = useState<ComplianceRuleInput>(() => {
-    if (!rule) return blank();
-    const { id: _id, ...rest } = rule;
-    return rest;
-  });
+  // Only the fields the server takes: the list also carries ids and timestamps.
+  const [value, setValue] = useState<ComplianceRuleInput>(() =>
+    rule
+      ? { name: rule.name, description: rule.description, kind: rule.kind, config: rule.config, effect: rule.effect, scope: rule.scope, enabled: rule.enabled }
+      : blank(),
+  );
   // List fields are edited as text, so that a half-typed line is not dropped while typing.
   const [listText, setListText] = useState(() =>
     value.config.kind === 'banned_terms' ? value.config.terms.join('\n') : value.config.kind === 'link_domains' ? value.config.domains.join('\n') : '',

@@ -39,11 +39,19 @@ function WorkflowForm({ workflow, onClose }: { workflow: ApprovalWorkflow | null
   const client = useQueryClient();
   const toast = useToast();
   const id = useId();
-  const [value, setValue] = useState<WorkflowInput>(() => {
-    if (!workflow) return blank();
-    const { id: _id, position: _position, ...rest } = workflow;
-    return rest;
-  });
+  // Only the fields the server takes: the list also carries ids and timestamps.
+  const [value, setValue] = useState<WorkflowInput>(() =>
+    workflow
+      ? {
+          name: workflow.name,
+          enabled: workflow.enabled,
+          conditions: workflow.conditions,
+          steps: workflow.steps,
+          reapproveOnEdit: workflow.reapproveOnEdit,
+          allowSelfApproval: workflow.allowSelfApproval,
+        }
+      : blank(),
+  );
   const save = useMutation({
     mutationFn: (body: WorkflowInput) =>
       workflow ? put(`/workspaces/${workspace.id}/approval-workflows/${workflow.id}`, body) : post(`/workspaces/${workspace.id}/approval-workflows`, body),

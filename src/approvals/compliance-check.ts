@@ -77,11 +77,23 @@ function pluralAware(word: string): string {
  * of a phrase separated by any run of spaces or punctuation, "#ad" a hashtag of its own.
  */
 function phrasePattern(phrase: string, plural: boolean): RegExp | null {
+  const key = `${plural ? 'p' : 'w'}:${phrase}`;
+  if (!phrasePatterns.has(key)) {
+    if (phrasePatterns.size > 5000) phrasePatterns.clear();
+    phrasePatterns.set(key, buildPhrasePattern(phrase, plural));
+  }
+  return phrasePatterns.get(key)!;
+}
+
+// Built once per term: the composer checks every few keystrokes against every rule.
+const phrasePatterns = new Map<string, RegExp | null>();
+
+function buildPhrasePattern(phrase: string, plural: boolean): RegExp | null {
   const words = fold(phrase).match(/[#@]?[\p{L}\p{N}_]+/gu);
   if (!words) return null;
   const parts = words.map((word, i) => (plural && i === words.length - 1 && !/^[#@]/.test(word) ? pluralAware(word) : escapeRegExp(word)));
   const edge = words[0]!.startsWith('#') || words[0]!.startsWith('@') ? '(?<![\\p{L}\\p{N}_#@])' : '(?<![\\p{L}\\p{N}_])';
-  return new RegExp(`${edge}${parts.join('[^\\p{L}\\p{N}_]+')}(?![\\p{L}\\p{N}_])`, 'gu');
+  return new RegExp(`${edge}${parts.join('[^\\p{L}\\p{N}_]+')}(?![\\p{L}\\p{N}_])`, 'u');
 }
 
 function findPhrase(text: string, folded: MappedText, phrase: string, plural: boolean): string | null {

@@ -1,44 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { SMTPServer } from 'smtp-server';
 import { BACKENDS } from '../../test/helpers/db.ts';
 import { createTestApp, memberWithRole, setupOwner, type TestApp } from '../../test/helpers/app.ts';
+import { startSmtpSink } from '../../test/helpers/smtp.ts';
+import { fakeX } from '../../test/helpers/fake-x.ts';
 import { connectorsFrom } from '../core/chorus.ts';
-import type { Connector } from '../connectors/connector.ts';
 import { Rejected } from '../connectors/errors.ts';
 import { createMailer } from '../integrations/email.ts';
 import { saveConnection } from '../profiles/service.ts';
 import { postVariants } from '../publishing/schema.ts';
 import { workspaces } from '../workspaces/schema.ts';
 
-/** A real SMTP server on loopback that keeps what it receives. */
-async function startSmtpSink() {
-  const received: { to: string[]; data: string }[] = [];
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    onData(stream, session, callback) {
-      let data = '';
-      stream.on('data', (chunk) => (data += chunk));
-      stream.on('end', () => {
-        received.push({ to: session.envelope.rcptTo.map((r) => r.address), data });
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.server.address() as { port: number }).port;
-  return { received, url: `smtp://127.0.0.1:${port}`, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
-}
-
-const rejectingNetwork = {
-  info: { network: 'x', displayName: 'X', apiVersion: '2', auth: 'oauth2', capabilities: ['publish.text'], limits: { text: { maxLength: 280, counting: 'utf16' }, media: { maxCount: 4, mixed: false, altTextMaxLength: 1000 } }, publishIdempotency: 'none' },
-  auth: { kind: 'oauth2' },
-  needsRefresh: () => false,
-  async publish() {
-    throw new Rejected('x', 'This account is temporarily restricted.');
-  },
-} as unknown as Connector;
+const rejectingNetwork = fakeX(async () => {
+  throw new Rejected('x', 'This account is temporarily restricted.');
+});
 
 describe.each(BACKENDS)('notifications (%s)', (backend) => {
   let t: TestApp;

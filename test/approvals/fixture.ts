@@ -3,7 +3,8 @@ import { expect } from 'vitest';
 import { createTestApp, setupOwner } from '../helpers/app.ts';
 import type { Backend } from '../helpers/db.ts';
 import { connectorsFrom } from '../../src/core/chorus.ts';
-import type { Connector, PublishInput } from '../../src/connectors/connector.ts';
+import type { PublishInput } from '../../src/connectors/connector.ts';
+import { fakeX } from '../helpers/fake-x.ts';
 import type { Mailer } from '../../src/integrations/email.ts';
 import { saveConnection } from '../../src/profiles/service.ts';
 import { postVariants } from '../../src/publishing/schema.ts';
@@ -13,24 +14,11 @@ import { workspaces } from '../../src/workspaces/schema.ts';
 /** A network (shaped like X) that publishes everything it is given and keeps what it got. */
 export function acceptingNetwork() {
   const received: PublishInput[] = [];
-  const connector = {
-    info: {
-      network: 'x',
-      displayName: 'X',
-      apiVersion: '2',
-      auth: 'oauth2',
-      capabilities: ['publish.text'],
-      limits: { text: { maxLength: 280, counting: 'utf16' }, media: { maxCount: 4, mixed: false, altTextMaxLength: 1000 } },
-      publishIdempotency: 'none',
-    },
-    auth: { kind: 'oauth2' },
-    needsRefresh: () => false,
-    async publish(_credentials: unknown, input: PublishInput) {
-      received.push(input);
-      const id = String(received.length);
-      return { posts: [{ id, url: `https://x.example/status/${id}` }] };
-    },
-  } as unknown as Connector;
+  const connector = fakeX(async (input) => {
+    received.push(input);
+    const id = String(received.length);
+    return { posts: [{ id, url: `https://x.example/status/${id}` }] };
+  });
   return { connector, received };
 }
 

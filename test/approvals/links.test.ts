@@ -1,35 +1,15 @@
 import { createServer, type Server } from 'node:http';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { SMTPServer } from 'smtp-server';
 import { BACKENDS } from '../helpers/db.ts';
 import { memberWithRole } from '../helpers/app.ts';
+import { startSmtpSink, unquote } from '../helpers/smtp.ts';
 import { randomToken } from '../../src/core/crypto.ts';
 import { addSeconds, resetClock, setClock } from '../../src/core/clock.ts';
 import { createMailer } from '../../src/integrations/email.ts';
 import { saveSlackWebhook } from '../../src/approvals/slack-webhooks.ts';
 import { approvalLinks, userSlackWebhooks } from '../../src/approvals/schema.ts';
 import { approvalsWorld, expectStatus } from './fixture.ts';
-
-/** A real SMTP server on loopback that keeps what it receives, bodies decoded from quoted-printable. */
-async function startSmtpSink() {
-  const received: { to: string[]; data: string }[] = [];
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    onData(stream, session, callback) {
-      let data = '';
-      stream.on('data', (chunk) => (data += chunk));
-      stream.on('end', () => {
-        received.push({ to: session.envelope.rcptTo.map((r) => r.address), data: data.replace(/=\r\n/g, '').replace(/=3D/g, '=') });
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.server.address() as { port: number }).port;
-  return { received, url: `smtp://127.0.0.1:${port}`, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
-}
 
 /** Stands in for Slack's webhook endpoint: a local HTTP server that keeps every JSON body. */
 async function startSlackSink() {
@@ -101,7 +81,7 @@ describe.each(BACKENDS)('one-click approval links (%s)', (backend) => {
     const postId = created.json().post.id as string;
     const submitted = await contributor.api.request('POST', `${w.base}/posts/${postId}/submit`, {});
     expectStatus(submitted, 200);
-    const mail = await until(() => smtp.received.slice(seen).find((m) => m.data.includes(text) && m.to.includes('abel@acme.example')), 'the approval email');
+    const mail = await until(() => smtp.received.slice(seen).map((m) => ({ ...m, data: unquote(m.data) })).find((m) => m.data.includes(text) && m.to.includes('abel@acme.example')), 'the approval email');
     const [approve, reject] = linksIn(mail.data);
     return { postId, requestId: submitted.json().approval.requestId as string, approve: approve!, reject: reject!, mail };
   }
@@ -113,7 +93,7 @@ describe.each(BACKENDS)('one-click approval links (%s)', (backend) => {
     expect(approve).not.toBe(reject);
     // Only the named approver is asked, and the in-app notification is not emailed a second time.
     await new Promise((r) => setTimeout(r, 1500));
-    expect(smtp.received.filter((m) => m.data.includes('Hello <world>')).map((m) => m.to)).toEqual([['abel@acme.example']]);
+    expect(smtp.received.filter((m) => unquote(m.data).includes('Hello <world>')).map((m) => m.to)).toEqual([['abel@acme.example']]);
 
     const shown = await page(approve);
     expect(shown.statusCode).toBe(200);
@@ -189,7 +169,7 @@ describe.each(BACKENDS)('one-click approval links (%s)', (backend) => {
     expect(stale.statusCode).toBe(409);
     expect(stale.body).toContain('another approval step');
     // Abel gets fresh links for step 2.
-    const mail = await until(() => smtp.received.find((m) => m.data.includes('Step check') && m.data.includes('Sign-off') && m.to.includes('abel@acme.example')), 'the step 2 email');
+    const mail = await until(() => smtp.received.map((m) => ({ ...m, data: unquote(m.data) })).find((m) => m.data.includes('Step check') && m.data.includes('Sign-off') && m.to.includes('abel@acme.example')), 'the step 2 email');
     expect((await page(linksIn(mail.data)[0]!, 'POST')).statusCode).toBe(200);
   });
 

@@ -4,7 +4,8 @@ import { BACKENDS } from '../helpers/db.ts';
 import { createTestApp, setupOwner, type Client, type TestApp } from '../helpers/app.ts';
 import { connectorsFrom } from '../../src/core/chorus.ts';
 import { createLogger } from '../../src/core/logger.ts';
-import type { Connector, PublishInput, PublishResult } from '../../src/connectors/connector.ts';
+import type { PublishInput, PublishResult } from '../../src/connectors/connector.ts';
+import { fakeX } from '../helpers/fake-x.ts';
 import { OutcomeUnknown, RateLimited, Rejected, Transient } from '../../src/connectors/errors.ts';
 import { saveConnection } from '../../src/profiles/service.ts';
 import { publishVariant } from '../../src/publishing/publisher.ts';
@@ -19,25 +20,12 @@ import { socialProfiles } from '../../src/profiles/schema.ts';
 function scriptedNetwork() {
   const answers: Array<(input: PublishInput) => PublishResult> = [];
   const received: PublishInput[] = [];
-  const connector = {
-    info: {
-      network: 'x',
-      displayName: 'X',
-      apiVersion: '2',
-      auth: 'oauth2',
-      capabilities: ['publish.text'],
-      limits: { text: { maxLength: 280, counting: 'utf16' }, media: { maxCount: 4, mixed: false, altTextMaxLength: 1000 } },
-      publishIdempotency: 'none',
-    },
-    auth: { kind: 'oauth2' },
-    needsRefresh: () => false,
-    async publish(_credentials: unknown, input: PublishInput) {
-      received.push(input);
-      const next = answers.shift();
-      if (!next) throw new Error('no scripted answer left');
-      return next(input);
-    },
-  } as unknown as Connector;
+  const connector = fakeX(async (input) => {
+    received.push(input);
+    const next = answers.shift();
+    if (!next) throw new Error('no scripted answer left');
+    return next(input);
+  });
   return { connector, received, then: (answer: (input: PublishInput) => PublishResult) => answers.push(answer) };
 }
 

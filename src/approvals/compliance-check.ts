@@ -82,7 +82,7 @@ function phrasePattern(phrase: string, plural: boolean): RegExp | null {
     if (phrasePatterns.size > 5000) phrasePatterns.clear();
     phrasePatterns.set(key, buildPhrasePattern(phrase, plural));
   }
-  return phrasePatterns.get(key)!;
+  return phrasePatterns.get(key) ?? null;
 }
 
 // Built once per term: the composer checks every few keystrokes against every rule.

@@ -135,13 +135,15 @@ export function createLinkedInConnector(ctx: ConnectorContext = {}, options: Lin
     return undefined;
   };
 
-  const reply: Connector['reply'] = async (c, { inReplyTo, text }) => {
-    const parent = parseCommentUrn(inReplyTo);
-    const target = parent?.target ?? inReplyTo;
+  const reply: Connector['reply'] = async (c, { inReplyTo, text, threadId }) => {
+    // LinkedIn nests one level: an answer to an answer goes under the comment that starts the thread.
+    const on = threadId && parseCommentUrn(threadId) ? threadId : inReplyTo;
+    const parent = parseCommentUrn(on);
+    const target = parent?.target ?? on;
     const actor = c.accountId;
     // Comments take plain text (mentions go in attributes), not the little format of posts.
-    const body = { actor, object: target, message: { text }, ...(parent ? { parentComment: inReplyTo } : {}) };
-    const res = await api.send(c, 'POST', `/socialActions/${enc(inReplyTo)}/comments`, { json: body, idempotent: false });
+    const body = { actor, object: target, message: { text }, ...(parent ? { parentComment: on } : {}) };
+    const res = await api.send(c, 'POST', `/socialActions/${enc(on)}/comments`, { json: body, idempotent: false });
     const id = res.headers.get('x-restli-id');
     if (!id) throw new OutcomeUnknown(NETWORK, 'LinkedIn accepted the comment but named no id (x-restli-id); look for it before retrying.');
     return { id: id.startsWith('urn:li:comment:') ? id : `urn:li:comment:(${target},${id})`, url: postUrl(target) };

@@ -43,33 +43,44 @@ export const commentUrnOf = (c: CommentT, target: string) => c.commentUrn ?? c.$
 
 /**
  * LinkedIn has no "comments on my posts since X" feed for members, so Chorus reads the author's
- * most recent posts (finder q=author, needs r_member_social or r_organization_social) and the
- * comments on each. The cursor is the newest comment time seen (epoch ms), so a comment is
- * reported once even though the same posts are read again next time.
+ * most recent posts (finder q=author, needs r_member_social or r_organization_social), the
+ * comments on each, and the answers under comments that have some (comments on comments). The
+ * cursor is the newest comment time seen (epoch ms); a comment stamped in that very millisecond is
+ * returned again rather than risk losing one, and the inbox files each once.
+ * A comment and the answers under it are one thread: LinkedIn nests one level.
  */
 export async function fetchComments(api: LinkedInApi, c: Credentials, opts: { since?: string | null; limit?: number; posts?: number }): Promise<ConversationPage> {
   const since = opts.since ? Number(opts.since) : 0;
   const posts = await recentPosts(api, c, opts.posts ?? 10);
-  const items: (ConversationItem & { time: number })[] = [];
+  const found = new Map<string, ConversationItem & { time: number }>();
+  const own = (comment: CommentT) => comment.actor === c.accountId || comment.actor === c.extra?.memberUrn;
+  const keep = (comment: CommentT, postId: string) => {
+    const id = commentUrnOf(comment, postId);
+    // Chorus's own comments (replies sent from here) are not conversations to answer.
+    if (comment.created.time < since || own(comment) || found.has(id)) return;
+    found.set(id, {
+      id,
+      kind: comment.parentComment ? 'reply' : 'comment',
+      text: comment.message?.text ?? '',
+      createdAt: new Date(comment.created.time).toISOString(),
+      author: { id: comment.actor, handle: comment.actor },
+      url: postUrl(postId),
+      inReplyTo: comment.parentComment ?? postId,
+      threadId: comment.parentComment ?? id,
+      time: comment.created.time,
+    });
+  };
   for (const post of posts.elements) {
     const page = await api.get(c, `/socialActions/${enc(post.id)}/comments`, Comments, { count: 100 });
     for (const comment of page.elements) {
-      // Chorus's own comments (replies sent from here) are not conversations to answer.
-      if (comment.created.time <= since || comment.actor === c.accountId || comment.actor === c.extra?.memberUrn) continue;
-      items.push({
-        id: commentUrnOf(comment, post.id),
-        kind: 'comment',
-        text: comment.message?.text ?? '',
-        createdAt: new Date(comment.created.time).toISOString(),
-        author: { id: comment.actor, handle: comment.actor },
-        url: postUrl(post.id),
-        inReplyTo: comment.parentComment ?? post.id,
-        threadId: post.id,
-        time: comment.created.time,
-      });
+      keep(comment, post.id);
+      const answers = comment.commentsSummary?.aggregatedTotalComments ?? comment.commentsSummary?.totalFirstLevelComments ?? 0;
+      if (comment.parentComment || answers === 0) continue;
+      const nested = await api.get(c, `/socialActions/${enc(commentUrnOf(comment, post.id))}/comments`, Comments, { count: 100 });
+      for (const answer of nested.elements) keep({ ...answer, parentComment: answer.parentComment ?? commentUrnOf(comment, post.id) }, post.id);
     }
   }
-  items.sort((a, b) => a.time - b.time);
+  const items = [...found.values()].sort((a, b) => a.time - b.time || (a.id < b.id ? -1 : 1));
   const limited = items.slice(0, opts.limit ?? items.length);
   const newest = limited.at(-1)?.time;
   return { items: limited.map(({ time: _time, ...item }) => item), cursor: newest !== undefined ? String(newest) : (opts.since ?? null) };

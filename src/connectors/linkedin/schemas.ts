@@ -58,6 +58,8 @@ export const Comment = z.object({
   parentComment: z.string().optional(),
   created: z.object({ time: z.number() }),
   message: z.object({ text: z.string() }).optional(),
+  /** How many answers sit under this comment: read them only where there are some. */
+  commentsSummary: z.object({ totalFirstLevelComments: z.number().optional(), aggregatedTotalComments: z.number().optional() }).optional(),
 });
 export type CommentT = z.infer<typeof Comment>;
 

@@ -239,7 +239,7 @@ describe('LinkedIn: posts, comments and replies', () => {
       [`urn:li:comment:(${SHARE},7265200000000000001)`, 'urn:li:person:Q1zAlan', 'First!'],
       [`urn:li:comment:(${SHARE},7265200000000000002)`, 'urn:li:person:9Xy1Grace', 'Congratulations on the launch!'],
     ]);
-    expect(page.items[0]).toMatchObject({ kind: 'comment', inReplyTo: SHARE, threadId: SHARE, createdAt: '2026-11-23T11:01:40.000Z' });
+    expect(page.items[0]).toMatchObject({ kind: 'comment', inReplyTo: SHARE, threadId: `urn:li:comment:(${SHARE},7265200000000000001)`, createdAt: '2026-11-23T11:01:40.000Z' });
     expect(page.cursor).toBe('1795435200000');
   });
 

@@ -36,7 +36,7 @@ import { AttachedMedia } from '../media/AttachedMedia.tsx';
 import { RepeatControl } from './RepeatControl.tsx';
 import { AddToQueueButton } from './AddToQueue.tsx';
 import { PostNotes } from './PostNotes.tsx';
-import { ApprovalPanel, ComplianceBlocked, useSubmitForApproval } from './ApprovalPanel.tsx';
+import { ApprovalPanel, useSubmitForApproval } from './ApprovalPanel.tsx';
 import { useMediaItems } from '../../api/media.ts';
 
 /** The composer for a new post (/publish/compose) or an existing one (/publish/posts/:postId). */
@@ -354,7 +354,6 @@ function ComposerForm({ initial, onCreated }: { initial: PostWithVariants | unde
           )}
 
           <FormError error={schedule.error ?? submit.error ?? unschedule.error ?? (draft.state === 'error' ? draft.error : null)} />
-          <ComplianceBlocked error={schedule.error ?? submit.error} profiles={connected} />
           <div className="composer__actions">
             <SaveStatus state={draft.state} />
             {draft.postId && (

@@ -41,6 +41,10 @@ export const conversations = pgTable(
   (t) => [
     uniqueIndex('conversations_thread_key').on(t.profileId, t.remoteThreadId),
     index('conversations_queue_idx').on(t.workspaceId, t.status, t.lastMessageAt),
+    // Newest first whatever the filters: without it, a list filtered on anything but status (or a
+    // search for a common word) sorts every conversation of the workspace to show fifty.
+    // Ascending, so that read backwards it gives exactly `last_message_at desc, id desc` (nulls first).
+    index('conversations_recent_idx').on(t.workspaceId, t.lastMessageAt, t.id),
     index('conversations_assignee_idx').on(t.assigneeUserId, t.status),
     index('conversations_author_idx').on(t.workspaceId, t.authorRemoteId),
   ],

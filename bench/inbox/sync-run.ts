@@ -7,6 +7,7 @@
  */
 import { inArray } from 'drizzle-orm';
 import type { Config } from '../../src/core/config.ts';
+import type { Chorus } from '../../src/core/chorus.ts';
 import { connectorsFrom } from '../../src/core/chorus.ts';
 import { createLogger } from '../../src/core/logger.ts';
 import { startInstance } from '../../src/instance.ts';
@@ -35,36 +36,42 @@ export interface SyncResult {
 
 const DRAIN_LIMIT_MS = 180_000;
 
+/**
+ * Connects the profiles the feed writes to, each with a stored cursor as if it had been synced
+ * before (a profile's very first sync takes only the newest page, by design). Done before the
+ * workers start, so no sync runs on a half-made setup.
+ */
+export async function connectSyncProfiles(chorus: Chorus, ws: Workspace, feed: Feed, profiles: number): Promise<string[]> {
+  const actor = { userId: ws.owner.id, orgId: ws.owner.orgId, label: ws.owner.email };
+  const ids: string[] = [];
+  for (let i = 0; i < profiles; i++) {
+    const profile = await saveConnection(chorus.db, actor, chorus.config.secretKey, ws.workspaceId, {
+      credentials: { network: 'mastodon', accountId: `brand-sync-${i}`, accessToken: feed.tokenFor(i), serviceUrl: feed.url },
+      profile: { id: `brand-sync-${i}`, handle: `brandsync${i}` },
+    });
+    ids.push(profile.id);
+  }
+  await chorus.db.insert(inboxCursors).values(ids.map((profileId) => ({ profileId, cursor: String(FIRST_ID) })));
+  return ids;
+}
+
 export async function runSync(options: {
   config: Config;
-  ws: Workspace;
   feed: Feed;
-  profiles: number;
+  profileIds: string[];
   perMinute: number;
   minutes: number;
   log: (m: string) => void;
 }): Promise<SyncResult> {
-  const { config, ws, feed, log } = options;
+  const { config, feed, log } = options;
   const instance = await startInstance({ config, logger: createLogger('silent'), work: true, http: false, connectors: connectorsFrom([createMastodonConnector()]) });
   try {
     const { chorus } = instance;
-    const actor = { userId: ws.owner.id, orgId: ws.owner.orgId, label: ws.owner.email };
-    const ids: string[] = [];
-    for (let i = 0; i < options.profiles; i++) {
-      const profile = await saveConnection(chorus.db, actor, config.secretKey, ws.workspaceId, {
-        credentials: { network: 'mastodon', accountId: `brand-sync-${i}`, accessToken: feed.tokenFor(i), serviceUrl: feed.url },
-        profile: { id: `brand-sync-${i}`, handle: `brandsync${i}` },
-      });
-      ids.push(profile.id);
-    }
-    // As if each profile had been synced before: the next sync reads everything after this cursor
-    // (a profile's very first sync takes only the newest page, by design).
-    await chorus.db.insert(inboxCursors).values(ids.map((profileId) => ({ profileId, cursor: String(FIRST_ID) })));
-
+    const ids = options.profileIds;
     const stored = async () =>
       Number((await chorus.database.executeSql(`select count(*)::int as n from messages where profile_id = any($1::uuid[])`, [ids])).rows[0]!.n);
     const started = Date.now();
-    feed.start(options.profiles, options.perMinute);
+    feed.start(ids.length, options.perMinute);
     const backlog: [number, number][] = [];
     const feedMs = options.minutes * 60_000;
     let allStoredMs = NaN;
@@ -102,7 +109,7 @@ export async function runSync(options: {
     const cursors = await chorus.db.select().from(inboxCursors).where(inArray(inboxCursors.profileId, ids));
     const failing = cursors.filter((c) => c.failures > 0);
     return {
-      profiles: options.profiles,
+      profiles: ids.length,
       perMinute: options.perMinute,
       feedMs,
       produced: feed.produced(),

@@ -52,18 +52,7 @@ export interface ComplianceRule {
 export type ComplianceRuleInput = Omit<ComplianceRule, 'id'>;
 
 /** One broken rule, as the compliance check and a refused schedule report it. */
-export interface ComplianceViolation {
-  ruleId: string;
-  ruleName: string;
-  description: string;
-  kind: ComplianceRuleKind;
-  effect: ComplianceEffect;
-  /** Why the text breaks the rule, in words the author can act on. */
-  message: string;
-  profileId: string | null;
-  variantId: string | null;
-  match?: string;
-}
+export type { ComplianceViolation } from '../../../src/approvals/compliance-check.ts';
 
 export interface Decision {
   id?: number;

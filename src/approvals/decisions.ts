@@ -6,7 +6,7 @@ import { conflict, forbidden, notFound } from '../core/errors.ts';
 import { now } from '../core/clock.ts';
 import { recordAudit, type Actor } from '../workspaces/audit.ts';
 import { roleCan } from '../workspaces/roles.ts';
-import { isStepApprover, stillRequired, workspacePeople } from './approvers.ts';
+import { isStepApprover, stillRequired, workspacePeople, type Person } from './approvers.ts';
 import { announceStep, ownersOf, tellOwners, type ApprovalRequest } from './delivery.ts';
 import { auditSnapshot, pendingBackToDraft, releaseApproved, roleOf } from './requests.ts';
 import { approvalDecisions, approvalRequests, APPROVAL_DECISIONS } from './schema.ts';
@@ -30,11 +30,17 @@ export async function lockRequest(tx: Tx, workspaceId: string, requestId: string
  * Why this person may not decide the request's current step now, or null if they may. Checked
  * at decision time, so someone removed, demoted or taken off a team since no longer can.
  */
-export async function whyCannotDecide(tx: Tx, request: ApprovalRequest, userId: string | null, decision: DecisionInput['decision'] = 'approved'): Promise<string | null> {
+export async function whyCannotDecide(
+  tx: Tx,
+  request: ApprovalRequest,
+  userId: string | null,
+  decision: DecisionInput['decision'] = 'approved',
+  people?: Person[],
+): Promise<string | null> {
   if (request.status !== 'pending') return 'This post is no longer waiting for approval.';
   if (!userId) return 'Only a person can decide.';
   const step = request.steps[request.currentStep]!;
-  const person = (await workspacePeople(tx, request.workspaceId)).find((p) => p.userId === userId);
+  const person = (people ?? (await workspacePeople(tx, request.workspaceId))).find((p) => p.userId === userId);
   if (!isStepApprover(step, person)) return `You are not an approver of the step "${step.name}".`;
   if (decision === 'approved' && !request.allowSelfApproval && (await ownersOf(tx, request)).includes(userId)) {
     return 'You cannot approve your own post; this workflow needs someone else to.';

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Db } from '../core/db.ts';
 import { describeRequests } from './history.ts';
 import { whyCannotDecide } from './decisions.ts';
+import { workspacePeople } from './approvers.ts';
 import { approvalRequests, APPROVAL_STATUSES } from './schema.ts';
 
 export const queueQuery = z.object({
@@ -26,7 +27,12 @@ export async function approvalQueue(db: Db, workspaceId: string, userId: string,
     .orderBy(desc(approvalRequests.submittedAt))
     .limit(q.scope === 'mine' ? 1000 : q.limit);
   // The same checks a decision makes, read-only, so the queue never offers what would be refused.
-  const refusals = await db.transaction(async (tx) => Promise.all(requests.map((r) => whyCannotDecide(tx, r, userId))));
+  const refusals = await db.transaction(async (tx) => {
+    const people = await workspacePeople(tx, workspaceId);
+    const answers: (string | null)[] = [];
+    for (const r of requests) answers.push(await whyCannotDecide(tx, r, userId, 'approved', people));
+    return answers;
+  });
   const items = (await describeRequests(db, requests)).map((item, i) => ({ ...item, canDecide: refusals[i] === null, cannotDecideReason: refusals[i] ?? null }));
   return q.scope === 'mine' ? items.filter((i) => i.canDecide).slice(0, q.limit) : items;
 }

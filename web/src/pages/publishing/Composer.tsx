@@ -25,7 +25,9 @@ import { Loading, useDocumentTitle } from '../../components/Page.tsx';
 import { useToast } from '../../components/Toasts.tsx';
 import { formatZoned, localTime, zoneLabel } from '../../lib/zoned.ts';
 import { useShell } from '../../shell/useWorkspace.ts';
-import { PostPreview } from './Preview.tsx';
+import { ComposerPreview } from './Preview.tsx';
+import { ComposeTextarea } from './MentionAutocomplete.tsx';
+import { VariantMedia } from './VariantMedia.tsx';
 import { PostStatus, ReadOnlyPost, ResolveActions } from './PostView.tsx';
 import { TagInput } from './TagInput.tsx';
 import { useDraft, type DraftContent } from './useDraft.ts';
@@ -37,7 +39,6 @@ import { RepeatControl } from './RepeatControl.tsx';
 import { AddToQueueButton } from './AddToQueue.tsx';
 import { PostNotes } from './PostNotes.tsx';
 import { ApprovalPanel, useSubmitForApproval } from './ApprovalPanel.tsx';
-import { useMediaItems } from '../../api/media.ts';
 
 /** The composer for a new post (/publish/compose) or an existing one (/publish/posts/:postId). */
 export function Composer() {
@@ -94,6 +95,8 @@ function ComposerForm({ initial, onCreated }: { initial: PostWithVariants | unde
     campaignId: initial?.post.campaignId ?? '',
     tags: initial?.post.tags ?? [],
     mediaIds: initial?.post.mediaIds ?? [],
+    // A variant whose media differ from the post's chose its own.
+    variantMedia: Object.fromEntries(initial?.variants.filter((v) => v.mediaIds.join() !== initial.post.mediaIds.join()).map((v) => [v.profileId, v.mediaIds]) ?? []),
     repeat: initial?.post.repeat ?? null,
   }));
   const [serverProblems, setServerProblems] = useState<Record<string, VariantProblem[]>>({});
@@ -116,10 +119,10 @@ function ComposerForm({ initial, onCreated }: { initial: PostWithVariants | unde
   const connected = profiles.data ?? [];
   const selected = content.profileIds.map((id) => connected.find((p) => p.id === id)).filter((p): p is SocialProfile => !!p);
   const textFor = (profileId: string) => (profileId in content.overrides ? content.overrides[profileId]! : content.text);
+  const mediaFor = (profileId: string) => content.variantMedia?.[profileId] ?? content.mediaIds ?? [];
   const networkOf = (profile: SocialProfile) => networks.data?.find((n) => n.network === profile.network);
-  const { problems: checks, compliance } = useComposeCheck(workspace.id, selected.map((p) => ({ profileId: p.id, text: textFor(p.id) })), !readOnly, { tags: content.tags, campaignId: content.campaignId || null });
+  const { problems: checks, compliance } = useComposeCheck(workspace.id, selected.map((p) => ({ profileId: p.id, text: textFor(p.id), mediaIds: mediaFor(p.id) })), !readOnly, { tags: content.tags, campaignId: content.campaignId || null });
   const count = useTextCounter();
-  const media = useMediaItems(workspace.id, content.mediaIds ?? []);
 
   // Schedule picker: the post's time, or tomorrow 09:00, in the workspace's zone.
   const firstScheduled = scheduled[0]?.scheduledAt;
@@ -197,14 +200,19 @@ function ComposerForm({ initial, onCreated }: { initial: PostWithVariants | unde
   const toggle = (profileId: string) => {
     const on = content.profileIds.includes(profileId);
     const overrides = { ...content.overrides };
+    const variantMedia = { ...content.variantMedia };
     if (on) delete overrides[profileId];
-    change({ profileIds: on ? content.profileIds.filter((id) => id !== profileId) : [...content.profileIds, profileId], overrides });
+    if (on) delete variantMedia[profileId];
+    change({ profileIds: on ? content.profileIds.filter((id) => id !== profileId) : [...content.profileIds, profileId], overrides, variantMedia });
   };
   const customize = (profileId: string, on: boolean) => {
     const overrides = { ...content.overrides };
+    const variantMedia = { ...content.variantMedia };
     if (on) overrides[profileId] = content.text;
     else delete overrides[profileId];
-    change({ overrides });
+    // Back to the shared text means back to the shared media too.
+    if (!on) delete variantMedia[profileId];
+    change({ overrides, variantMedia });
   };
   const busy = schedule.isPending || unschedule.isPending || submit.isPending;
   const canAct = selected.length > 0 && !busy;
@@ -246,13 +254,16 @@ function ComposerForm({ initial, onCreated }: { initial: PostWithVariants | unde
             <label htmlFor={`${formId}-text`} className="composer__label">
               Text
             </label>
-            <textarea
+            <ComposeTextarea
               id={`${formId}-text`}
               className="composer__text"
               rows={7}
               value={content.text}
               placeholder="What do you want to share?"
-              onChange={(event) => change({ text: event.target.value })}
+              onChange={(text) => change({ text })}
+              workspaceId={workspace.id}
+              profiles={selected}
+              label="the shared text"
             />
           </div>
 
@@ -266,7 +277,7 @@ function ComposerForm({ initial, onCreated }: { initial: PostWithVariants | unde
                 const tailored = profile.id in content.overrides;
                 const problems: Problem[] = [...(checks[profile.id] ?? []), ...(serverProblems[profile.id] ?? []).filter((p) => !(checks[profile.id] ?? []).some((c) => c.message === p.message))]
                   // The live check reads the text alone: attached media make a post without text fine.
-                  .filter((p) => !(p.code === 'empty' && content.mediaIds?.length));
+                  .filter((p) => !(p.code === 'empty' && mediaFor(profile.id).length));
                 const variant = variants.find((v) => v.profileId === profile.id);
                 return (
                   <li key={profile.id} className={`variant${problems.length ? ' variant--invalid' : ''}`}>
@@ -286,14 +297,30 @@ function ComposerForm({ initial, onCreated }: { initial: PostWithVariants | unde
                     {tailored && (
                       <div className="field">
                         <label htmlFor={`${formId}-${profile.id}`}>Text for @{profile.handle}</label>
-                        <textarea
+                        <ComposeTextarea
                           id={`${formId}-${profile.id}`}
                           className="composer__text composer__text--variant"
                           rows={4}
-                          value={content.overrides[profile.id]}
-                          onChange={(event) => change({ overrides: { ...content.overrides, [profile.id]: event.target.value } })}
+                          value={content.overrides[profile.id] ?? ''}
+                          onChange={(text) => change({ overrides: { ...content.overrides, [profile.id]: text } })}
+                          workspaceId={workspace.id}
+                          profiles={[profile]}
+                          label={`the text for @${profile.handle}`}
                         />
                         <p className="field__hint">Only @{profile.handle} gets this text; changes to the shared text no longer reach it.</p>
+                        <VariantMedia
+                          workspace={workspace}
+                          handle={profile.handle}
+                          own={content.variantMedia?.[profile.id] ?? null}
+                          shared={content.mediaIds ?? []}
+                          max={info?.limits.media.maxCount ?? 4}
+                          onChange={(own) => {
+                            const variantMedia = { ...content.variantMedia };
+                            if (own) variantMedia[profile.id] = own;
+                            else delete variantMedia[profile.id];
+                            change({ variantMedia });
+                          }}
+                        />
                       </div>
                     )}
                     {problems.length > 0 && (
@@ -422,7 +449,7 @@ function ComposerForm({ initial, onCreated }: { initial: PostWithVariants | unde
         {selected.length === 0 ? (
           <p className="muted">Pick a profile to see how the post will look there.</p>
         ) : (
-          selected.map((profile) => <PostPreview key={profile.id} profile={profile} text={textFor(profile.id)} media={media} />)
+          selected.map((profile) => <ComposerPreview key={profile.id} workspaceId={workspace.id} profile={profile} text={textFor(profile.id)} mediaIds={mediaFor(profile.id)} />)
         )}
       </aside>
     </div>

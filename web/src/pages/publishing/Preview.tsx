@@ -1,7 +1,8 @@
 import { Fragment, type ReactNode } from 'react';
 import type { NetworkId, SocialProfile } from '../../api/publishing.ts';
-import type { MediaItem } from '../../api/media.ts';
+import { useMediaItems, type MediaItem } from '../../api/media.ts';
 import { NetworkIcon, networkName } from '../../components/NetworkIcon.tsx';
+import { LinkCard, useLinkCard, type LinkCardData } from './LinkCard.tsx';
 
 // Links, hashtags and mentions (including Mastodon's @user@domain), as networks highlight them.
 const TOKENS = /(https?:\/\/[^\s<>"]+[^\s<>".,;:!?)\]'"]|#[\p{L}\p{N}_]+|@[\p{L}\p{N}_.-]+(?:@[\p{L}\p{N}.-]+[\p{L}\p{N}])?)/gu;
@@ -46,7 +47,7 @@ const ACTIONS: Record<NetworkId, string[]> = {
 };
 
 /** How the post will look on the profile's network: a card in that network's manner. */
-export function PostPreview({ profile, text, when, media = [] }: { profile: SocialProfile; text: string; when?: string; media?: readonly (MediaItem | undefined)[] }) {
+export function PostPreview({ profile, text, when, media = [], card }: { profile: SocialProfile; text: string; when?: string; media?: readonly (MediaItem | undefined)[]; card?: LinkCardData | null }) {
   const shown = media.filter((m): m is MediaItem => !!m);
   const handle = profile.handle.replace(/^@/, '');
   const name = profile.displayName || handle;
@@ -70,6 +71,8 @@ export function PostPreview({ profile, text, when, media = [] }: { profile: Soci
         </span>
       </header>
       <div className="preview__text">{text.trim() ? <RichText text={text} /> : <span className="preview__empty">Nothing written yet.</span>}</div>
+      {/* Networks show a link card only when no media go with the post; Instagram shows none. */}
+      {shown.length === 0 && card && network !== 'instagram' && <LinkCard card={card} network={network} />}
       {shown.length > 0 && (
         <div className={`preview__media preview__media--${Math.min(shown.length, 4)}`}>
           {shown.slice(0, 4).map((m) =>
@@ -86,4 +89,11 @@ export function PostPreview({ profile, text, when, media = [] }: { profile: Soci
       </footer>
     </article>
   );
+}
+
+/** The composer's preview: the post as above, with the card of its first link fetched as it is typed. */
+export function ComposerPreview({ workspaceId, mediaIds, ...props }: Omit<Parameters<typeof PostPreview>[0], 'media' | 'card'> & { workspaceId: string; mediaIds: readonly string[] }) {
+  const card = useLinkCard(workspaceId, props.text);
+  const media = useMediaItems(workspaceId, mediaIds);
+  return <PostPreview {...props} media={media} card={card} />;
 }

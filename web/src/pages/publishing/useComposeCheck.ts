@@ -18,9 +18,16 @@ const NO_VIOLATIONS: ComplianceResult = { violations: [], blocked: false, sensit
  * Asks the server what each network would refuse and which compliance rules the text breaks, a
  * moment after typing stops. Profiles that share a text are checked together; each tailored text on its own.
  */
+/** One profile's text and the media that go with it, in order. */
+export interface CheckTarget {
+  profileId: string;
+  text: string;
+  mediaIds?: string[];
+}
+
 export function useComposeCheck(
   workspaceId: string,
-  targets: { profileId: string; text: string }[],
+  targets: CheckTarget[],
   enabled: boolean,
   context: { tags: string[]; campaignId: string | null } = { tags: [], campaignId: null },
 ): { problems: Record<string, Problem[]>; compliance: ComplianceResult } {
@@ -28,19 +35,23 @@ export function useComposeCheck(
   const signature = JSON.stringify({ targets, context });
   useEffect(() => {
     if (!enabled) return;
-    const wanted: { targets: { profileId: string; text: string }[]; context: { tags: string[]; campaignId: string | null } } = JSON.parse(signature);
+    const wanted: { targets: CheckTarget[]; context: { tags: string[]; campaignId: string | null } } = JSON.parse(signature);
     if (wanted.targets.length === 0) {
       setState({ problems: {}, compliance: NO_VIOLATIONS });
       return;
     }
     let live = true;
     const timer = setTimeout(async () => {
-      const byText = new Map<string, string[]>();
-      for (const t of wanted.targets) byText.set(t.text, [...(byText.get(t.text) ?? []), t.profileId]);
+      // Profiles with the same text and media are checked in one call.
+      const groups = new Map<string, { text: string; mediaIds: string[]; profileIds: string[] }>();
+      for (const t of wanted.targets) {
+        const key = JSON.stringify([t.text, t.mediaIds ?? []]);
+        const group = groups.get(key) ?? { text: t.text, mediaIds: t.mediaIds ?? [], profileIds: [] };
+        group.profileIds.push(t.profileId);
+        groups.set(key, group);
+      }
       try {
-        const answers = await Promise.all(
-          [...byText].map(([text, profileIds]) => post<CheckAnswer>(`/workspaces/${workspaceId}/compose/check`, { text, profileIds, ...wanted.context })),
-        );
+        const answers = await Promise.all([...groups.values()].map((group) => post<CheckAnswer>(`/workspaces/${workspaceId}/compose/check`, { ...group, ...wanted.context })));
         if (!live) return;
         const problems: Record<string, Problem[]> = {};
         for (const answer of answers) for (const r of answer.results) problems[r.profileId] = r.problems;

@@ -13,6 +13,8 @@ export interface DraftContent {
   tags: string[];
   /** Media shared by every profile, in order. */
   mediaIds?: string[];
+  /** A tailored profile's own media, in order; profiles not listed take the shared media. */
+  variantMedia?: Record<string, string[]>;
   repeat?: RepeatRule | null;
 }
 
@@ -24,7 +26,11 @@ export const draftBody = (c: DraftContent) => ({
   text: c.text,
   campaignId: c.campaignId || null,
   tags: c.tags,
-  variants: c.profileIds.map((profileId) => ({ profileId, text: profileId in c.overrides ? c.overrides[profileId]! : null })),
+  variants: c.profileIds.map((profileId) => ({
+    profileId,
+    text: profileId in c.overrides ? c.overrides[profileId]! : null,
+    ...(c.variantMedia && profileId in c.variantMedia ? { mediaIds: c.variantMedia[profileId] } : {}),
+  })),
   ...(c.mediaIds ? { mediaIds: c.mediaIds } : {}),
   ...(c.repeat !== undefined ? { repeat: repeatForApi(c.repeat) } : {}),
 });

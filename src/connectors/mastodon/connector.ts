@@ -241,10 +241,15 @@ export function createMastodonConnector(ctx: ConnectorContext = {}): Connector {
     async reply(c, { inReplyTo, text, idempotencyKey }) {
       const parent = await getStatus(c, inReplyTo);
       if (!parent) throw new Rejected(NETWORK, 'The status being replied to no longer exists.');
-      // Mastodon notifies the author only when mentioned, and a DM must stay a DM.
-      const mention = `@${parent.account.acct}`;
-      const body = parent.account.id === c.accountId || text.includes(mention) ? text : `${mention} ${text}`;
-      const visibility = parent.visibility === 'direct' || parent.visibility === 'private' ? parent.visibility : 'public';
+      // Mastodon notifies only those mentioned, and a DM must stay a DM. In a DM or a
+      // followers-only thread the mentions ARE the audience: keep everyone the message named, or
+      // the others in a group conversation would stop seeing it.
+      const restricted = parent.visibility === 'direct' || parent.visibility === 'private';
+      const people = [parent.account, ...(restricted ? parent.mentions : [])].filter((a) => a.id !== c.accountId).map((a) => `@${a.acct}`);
+      const missing = [...new Set(people)].filter((m) => !text.includes(m));
+      const body = missing.length > 0 ? `${missing.join(' ')} ${text}` : text;
+      // The answer is never more public than the message (an unlisted toot gets an unlisted answer).
+      const visibility = restricted || parent.visibility === 'unlisted' ? parent.visibility : 'public';
       return toPublished(await postStatus(c, { status: body, in_reply_to_id: inReplyTo, visibility }, idempotencyKey));
     },
     async fetchPostMetrics(c, postIds) {

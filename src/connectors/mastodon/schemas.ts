@@ -43,6 +43,8 @@ export const Status = z.object({
   in_reply_to_id: z.string().nullable().optional(),
   in_reply_to_account_id: z.string().nullable().optional(),
   account: Account,
+  /** Everyone the status mentions: for a DM, who may read it. */
+  mentions: z.array(z.object({ id: z.string(), acct: z.string() })).default([]),
   media_attachments: z.array(MediaAttachment).default([]),
   card: z.object({ url: z.string() }).nullable().optional(),
   replies_count: z.number().default(0),

@@ -196,7 +196,7 @@ describe('approvals in the web app', () => {
     await dialog.getByLabel('Kind').selectOption('regex');
     await dialog.getByLabel('Pattern', { exact: true }).fill('(unclosed');
     await dialog.getByRole('button', { name: 'Create rule' }).click();
-    await dialog.locator('.field__error').filter({ hasText: /./ }).first().waitFor();
+    await dialog.locator('.field__error').filter({ hasText: /pattern/i }).waitFor();
     await shot(ownerPage, 'rule-bad-pattern');
 
     await dialog.getByLabel('Name').fill('No promises of returns');
@@ -211,10 +211,14 @@ describe('approvals in the web app', () => {
     await ownerPage.getByRole('link', { name: 'New post' }).click();
     await ownerPage.getByRole('button', { name: `@${alice.handle}` }).click();
     await ownerPage.getByLabel('Text', { exact: true }).fill('Invest today for Guaranteed Returns!');
+    // The composer shows the broken rule while typing, with why it exists.
+    const notes = ownerPage.getByRole('region', { name: 'Compliance' });
+    await notes.getByText('No promises of returns').waitFor();
+    await notes.getByText('Financial promotions may not promise returns.').waitFor();
     await ownerPage.getByRole('status').filter({ hasText: /^Saved$/ }).waitFor();
+    // Scheduling anyway is refused by the server, which says which rule.
     await ownerPage.getByRole('button', { name: 'Schedule', exact: true }).click();
-    const violations = ownerPage.getByRole('list', { name: 'Compliance violations' });
-    await violations.getByText('No promises of returns').waitFor();
+    await ownerPage.getByRole('alert').filter({ hasText: 'This post breaks a compliance rule' }).waitFor();
     await shot(ownerPage, 'blocked');
     const postId = new URL(ownerPage.url()).pathname.split('/').pop()!;
     const view = (await api(owner.request, 'GET', `/workspaces/${workspaceId}/posts/${postId}`)) as { variants: VariantView[] };

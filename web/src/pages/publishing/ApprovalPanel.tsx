@@ -2,8 +2,8 @@ import { useId, useState } from 'react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { ApiError, post as postRequest } from '../../api/client.ts';
 import { can } from '../../api/session.ts';
-import { approvalsKey, type ComplianceViolation, type PostApproval } from '../../api/approvals.ts';
-import { calendarKey, postKey, usePost, type PostWithVariants, type SocialProfile } from '../../api/publishing.ts';
+import { approvalsKey, type PostApproval } from '../../api/approvals.ts';
+import { calendarKey, postKey, usePost, type PostWithVariants } from '../../api/publishing.ts';
 import { useMembers, useTeams } from '../../api/workspaces.ts';
 import { Dialog } from '../../components/Dialog.tsx';
 import { FormError } from '../../components/FormError.tsx';
@@ -183,22 +183,4 @@ export function useSubmitForApproval(flush: () => Promise<string | null>, onSubm
       toast(saved.approval ? `Submitted for approval (${saved.approval.workflowName}).` : 'No approval was needed: the post is scheduled.');
     },
   });
-}
-
-/** The rules a refused schedule or submission broke (422 `compliance_blocked`). */
-export function ComplianceBlocked({ error, profiles = [] }: { error: unknown; profiles?: readonly SocialProfile[] }) {
-  if (!(error instanceof ApiError) || error.code !== 'compliance_blocked' || !Array.isArray(error.details.violations)) return null;
-  const violations = error.details.violations as ComplianceViolation[];
-  const handle = (profileId: string | null) => profiles.find((p) => p.id === profileId)?.handle;
-  return (
-    <ul className="violations alert alert--error" aria-label="Compliance violations">
-      {violations.map((v, i) => (
-        <li key={i}>
-          <strong>{v.ruleName}</strong>
-          {handle(v.profileId) && ` (@${handle(v.profileId)})`}: {v.message}
-          {v.description && <span className="muted small"> {v.description}</span>}
-        </li>
-      ))}
-    </ul>
-  );
 }

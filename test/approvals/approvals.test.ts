@@ -45,6 +45,25 @@ describe.each(BACKENDS)('approvals (%s)', (backend) => {
     }
   }
 
+  it('validates workflows, lets only owners and admins change them, and keeps their order', async () => {
+    const step = { name: 'Check', approvers: { roles: ['approver'] }, rule: 'any' };
+    const post = (body: Record<string, unknown>, who: Client = w.owner) => who.request('POST', `${w.base}/approval-workflows`, { name: 'X', ...body });
+    expect((await post({ steps: [] })).statusCode).toBe(422);
+    expect((await post({ steps: [{ ...step, approvers: {} }] })).statusCode).toBe(422);
+    expect((await post({ steps: [{ ...step, rule: 'all' }] })).statusCode).toBe(422); // "all" names people
+    expect((await post({ steps: [{ ...step, approvers: { roles: ['analyst'] } }] })).statusCode).toBe(422);
+    expect((await post({ steps: [{ ...step, approvers: { userIds: [newId()] } }] })).json().error.message).toContain('not a member');
+    expect((await post({ steps: [step] }, approver.api)).statusCode).toBe(403);
+    const first = (await post({ name: 'First', steps: [step] })).json().workflow;
+    const second = (await post({ name: 'Second', steps: [step] })).json().workflow;
+    expect([first.position, second.position]).toEqual([0, 1]);
+    expect((await w.owner.request('PUT', `${w.base}/approval-workflows/order`, { ids: [second.id] })).statusCode).toBe(422);
+    const reordered = await w.owner.request('PUT', `${w.base}/approval-workflows/order`, { ids: [second.id, first.id] });
+    expect(reordered.json().workflows.map((x: { name: string }) => x.name)).toEqual(['Second', 'First']);
+    expect((await w.owner.request('GET', `${w.base}/audit?action=approval_workflow.reordered`)).json().events).toHaveLength(1);
+    await clearWorkflows();
+  });
+
   it('a contributor cannot schedule but can submit; an approver approves and the post is scheduled', async () => {
     const postId = await draft(contributor.api, 'Our spring collection is here');
     const refused = await contributor.api.request('POST', `${w.base}/posts/${postId}/schedule`, {});

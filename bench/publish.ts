@@ -28,6 +28,8 @@ import { PUBLISH_JOB } from '../src/publishing/publisher.ts';
 const PROFILES = Number(process.env.BENCH_PUBLISH_PROFILES ?? 100);
 const POSTS_PER_PROFILE = Number(process.env.BENCH_PUBLISH_POSTS_PER_PROFILE ?? 100);
 const TOTAL = PROFILES * POSTS_PER_PROFILE;
+/** Some setups only, e.g. `BENCH_PUBLISH_SETUPS=pg1` (keys: pglite, pg1, pg2); all by default. */
+const ONLY = (process.env.BENCH_PUBLISH_SETUPS ?? '').split(',').map((s) => s.trim()).filter(Boolean);
 const LATENCY_MS = 50;
 /** Publish jobs one worker process runs side by side (src/publishing/jobs.ts). */
 const CONCURRENCY_PER_PROCESS = 16;
@@ -355,17 +357,18 @@ export const publish: Benchmark = {
       );
     };
 
-    const setups: { label: string; processes: number; postgres: boolean; startEstimateMs: number }[] = [
-      { label: 'Chorus serve, embedded PGlite', processes: 1, postgres: false, startEstimateMs: 8_000 },
+    let setups: { key: string; label: string; processes: number; postgres: boolean; startEstimateMs: number }[] = [
+      { key: 'pglite', label: 'Chorus serve, embedded PGlite', processes: 1, postgres: false, startEstimateMs: 8_000 },
     ];
     if (await postgresAvailable()) {
       setups.push(
-        { label: 'Chorus on PostgreSQL, 1 worker process', processes: 1, postgres: true, startEstimateMs: 6_000 },
-        { label: 'Chorus on PostgreSQL, 2 worker processes', processes: 2, postgres: true, startEstimateMs: 8_000 },
+        { key: 'pg1', label: 'Chorus on PostgreSQL, 1 worker process', processes: 1, postgres: true, startEstimateMs: 6_000 },
+        { key: 'pg2', label: 'Chorus on PostgreSQL, 2 worker processes', processes: 2, postgres: true, startEstimateMs: 8_000 },
       );
     } else {
       notes.push('PostgreSQL rows skipped: no server at BENCH_DATABASE_URL.');
     }
+    if (ONLY.length) setups = setups.filter((s) => ONLY.includes(s.key));
     const failures: string[] = [];
     for (const setup of setups) {
       const base = await baselineFor(setup.processes * CONCURRENCY_PER_PROCESS);

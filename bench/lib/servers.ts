@@ -135,7 +135,10 @@ export async function chorusWorker(env: Record<string, string | undefined>, time
     output = (output + chunk.toString()).slice(-8000);
   };
   const started = performance.now();
-  const child = spawn(process.execPath, [CHORUS_BIN, 'worker'], {
+  // BENCH_CPU_PROF=<dir>: each worker writes a V8 CPU profile there when it stops (open it in
+  // Chrome DevTools); node refuses --cpu-prof in NODE_OPTIONS, so it goes on the command line.
+  const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+  const child = spawn(process.execPath, [...profile, CHORUS_BIN, 'worker'], {
     cwd: ROOT,
     env: { ...process.env, LOG_LEVEL, ...env, NODE_ENV: 'production' },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -3,6 +3,7 @@ import PgBoss from 'pg-boss';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
 import type { Database, Tx } from './db.ts';
+import { WorkLoop } from './job-loop.ts';
 
 /**
  * A kind of background work. Payloads are validated on the way in (send) and on the way out
@@ -58,6 +59,7 @@ export class JobEngine {
   private readonly boss: PgBoss;
   private readonly definitions = new Map<string, JobDefinition>();
   private started = false;
+  private readonly loops: WorkLoop[] = [];
 
   constructor(
     private readonly database: Database,
@@ -108,25 +110,17 @@ export class JobEngine {
       }
     });
     if (work) {
-      for (const definition of this.definitions.values()) await this.startWorker(definition);
+      for (const definition of this.definitions.values()) this.startWorker(definition);
     }
   }
 
   /**
-   * One polling loop per job kind. It fetches up to `concurrency` jobs at once, runs them side by
-   * side, and fails each failing job on its own (pg-boss would otherwise fail the whole batch).
-   * While jobs keep coming it fetches again at once instead of sleeping out the polling interval.
+   * One loop per job kind (./job-loop.ts): up to `concurrency` jobs side by side, topped up as they
+   * finish; each failing job is failed on its own.
    */
-  private async startWorker(definition: JobDefinition): Promise<void> {
-    let loopId: string | undefined;
-    loopId = await this.boss.work(
-      definition.name,
-      { pollingIntervalSeconds: this.options.pollSeconds, batchSize: definition.concurrency ?? 4, includeMetadata: true },
-      async (jobs) => {
-        await Promise.all(jobs.map((job) => this.runOne(definition, job)));
-        if (jobs.length > 0 && loopId) this.boss.notifyWorker(loopId);
-      },
-    );
+  private startWorker(definition: JobDefinition): void {
+    const options = { concurrency: definition.concurrency ?? 4, pollSeconds: this.options.pollSeconds, logger: this.logger };
+    this.loops.push(new WorkLoop(this.boss, definition.name, options, (job) => this.runOne(definition, job)));
   }
 
   private async runOne(definition: JobDefinition, job: PgBoss.JobWithMetadata<unknown>): Promise<void> {
@@ -176,6 +170,8 @@ export class JobEngine {
   async stop(): Promise<void> {
     if (!this.started) return;
     this.started = false;
+    // Jobs under way finish (up to 10 s) before the engine stops, as pg-boss's graceful stop did.
+    await Promise.all(this.loops.splice(0).map((loop) => loop.stop(10_000)));
     await this.boss.stop({ graceful: true, wait: true, close: false, timeout: 10_000 });
   }
 }

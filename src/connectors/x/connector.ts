@@ -210,7 +210,7 @@ export function createXConnector(ctx: ConnectorContext = {}): Connector {
             if (!newestDm || compareIds(e.id, newestDm) > 0) newestDm = e.id;
             if (e.sender_id === c.accountId) continue;
             const u = e.sender_id ? users.get(e.sender_id) : undefined;
-            items.push({ id: `dm:${e.id}`, kind: 'dm', text: e.text ?? '', createdAt: e.created_at ?? now().toISOString(), author: { id: e.sender_id ?? '', handle: u?.username ?? e.sender_id ?? '' }, ...(e.dm_conversation_id ? { threadId: `dm:${e.dm_conversation_id}` } : {}) });
+            items.push({ id: `dm:${e.id}`, kind: 'dm', text: e.text ?? '', createdAt: e.created_at ?? now().toISOString(), author: { id: e.sender_id ?? '', handle: u?.username ?? e.sender_id ?? '', ...(u?.name ? { displayName: u.name } : {}) }, ...(e.dm_conversation_id ? { threadId: `dm:${e.dm_conversation_id}` } : {}) });
           }
           dmToken = res.meta.next_token;
           if (!dmToken || !since.d) break;

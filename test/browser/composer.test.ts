@@ -93,7 +93,7 @@ describe('the composer in the web app', () => {
 
     // Emoji: search, move with the keyboard, Enter inserts at the caret.
     await text.fill('Spring is here ');
-    await page.getByRole('button', { name: 'Insert emoji in the shared text' }).click();
+    await page.getByRole('button', { name: 'Add emoji to the shared text' }).click();
     const picker = page.getByRole('dialog', { name: 'Emoji' });
     await picker.getByLabel('Search emoji').fill('sunflower');
     await picker.getByRole('option', { name: 'sunflower' }).waitFor();
@@ -101,7 +101,7 @@ describe('the composer in the web app', () => {
     await picker.waitFor({ state: 'hidden' });
     expect(await text.inputValue()).toBe('Spring is here 🌻');
     // It is remembered under "Recently used".
-    await page.getByRole('button', { name: 'Insert emoji in the shared text' }).click();
+    await page.getByRole('button', { name: 'Add emoji to the shared text' }).click();
     await picker.getByRole('tab', { name: 'Recently used', selected: true }).waitFor();
     await picker.getByRole('option', { name: 'sunflower' }).waitFor();
     await page.keyboard.press('Escape');

@@ -305,7 +305,7 @@ function ComposerForm({ initial, onCreated }: { initial: PostWithVariants | unde
                           onChange={(text) => change({ overrides: { ...content.overrides, [profile.id]: text } })}
                           workspaceId={workspace.id}
                           profiles={[profile]}
-                          label={`the text for @${profile.handle}`}
+                          label={`@${profile.handle}'s text`}
                         />
                         <p className="field__hint">Only @{profile.handle} gets this text; changes to the shared text no longer reach it.</p>
                         <VariantMedia

@@ -38,7 +38,7 @@ interface Props {
   rows?: number;
   className?: string;
   placeholder?: string;
-  /** Names the text in the emoji button's label ("Insert emoji in the text for @acme"). */
+  /** Names the text in the emoji button's label ("Add emoji to @acme's text"). */
   label?: string;
 }
 
@@ -76,7 +76,9 @@ export function ComposeTextarea({ id, value, onChange, workspaceId, profiles, ro
       try {
         const found = token.marker === '#' ? await hashtags(workspaceId, token.query) : await mentions(workspaceId, profiles, token.query);
         if (live) {
-          setSuggestions(found);
+          // A token that already matches a suggestion is complete: offering more would only get in the way.
+          const typed = `${token.marker}${token.query}`.toLowerCase();
+          setSuggestions(found.some((s) => s.insert.toLowerCase() === typed) ? [] : found);
           setActive(0);
         }
       } catch {
@@ -152,7 +154,7 @@ export function ComposeTextarea({ id, value, onChange, workspaceId, profiles, ro
         onBlur={() => setTimeout(() => setToken(null), 150)}
       />
       <div className="compose-text__tools">
-        <EmojiPicker onPick={insertEmoji} label={label ? `Insert emoji in ${label}` : 'Insert emoji'} />
+        <EmojiPicker onPick={insertEmoji} label={label ? `Add emoji to ${label}` : 'Add emoji'} />
       </div>
       {open && (
         <ul id={listId} className="suggestions" role="listbox" aria-label={token.marker === '#' ? 'Hashtag suggestions' : 'Mention suggestions'}>

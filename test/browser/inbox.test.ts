@@ -163,8 +163,13 @@ describe('the inbox in the web app', () => {
     const note = pane.getByRole('listitem').filter({ hasText: 'Customer since 2019' });
     await note.getByText('Internal').waitFor();
 
-    // r: the reply box; the saved reply comes back with the variables filled in by the server.
+    // a: assigned to Olivia herself.
     await page.keyboard.press('Escape');
+    await page.keyboard.press('a');
+    await page.getByText('Assigned to you.').waitFor();
+    await expect.poll(() => pane.getByLabel('Assignee').locator('option:checked').textContent()).toBe(OWNER.name);
+
+    // r: the reply box; the saved reply comes back with the variables filled in by the server.
     await page.keyboard.press('r');
     const reply = pane.getByLabel(`Reply to @${customer.handle}`);
     expect(await reply.evaluate((el) => el === document.activeElement)).toBe(true);
@@ -199,6 +204,37 @@ describe('the inbox in the web app', () => {
     await statusFilter.selectOption('closed');
     await row.getByText('closed', { exact: true }).waitFor();
     await shot(page, 'closed');
+
+    // These filters saved as a personal view, listed with the others.
+    await views.getByRole('button', { name: 'Save current filters as view' }).click();
+    const saveView = page.getByRole('dialog', { name: 'Save view' });
+    await saveView.getByLabel('Name').fill('Closed lately');
+    await saveView.getByRole('button', { name: 'Save view' }).click();
+    await saveView.waitFor({ state: 'hidden' });
+    await views.getByRole('button', { name: 'Closed lately', exact: true }).waitFor();
+    expect(await views.getByRole('button', { name: 'Closed lately', exact: true }).getAttribute('aria-current')).toBe('true');
+
+    // x selects the praise for a bulk action: tagged and given to Sam in one go.
+    await views.getByRole('button', { name: /^All open/ }).click();
+    const praise = list.getByRole('listitem').filter({ hasText: 'love the new colours' });
+    await page.keyboard.press('j');
+    await page.keyboard.press('x');
+    const bulk = page.getByRole('region', { name: 'Bulk actions' });
+    await bulk.getByText('1 selected').waitFor();
+    await bulk.getByLabel('Tag to add to selected').fill('praise');
+    await bulk.getByRole('button', { name: 'Add tag' }).click();
+    await praise.getByText('praise', { exact: true }).waitFor();
+    await page.keyboard.press('x');
+    await bulk.getByLabel('Assign selected to a person').selectOption({ label: SAM.name });
+    await praise.getByText(`→ ${SAM.name}`).waitFor();
+    await bulk.waitFor({ state: 'detached' });
+
+    // ? lists the shortcuts.
+    await page.keyboard.press('?');
+    const help = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
+    await help.getByText('Close (done)').waitFor();
+    await page.keyboard.press('Escape');
+    await help.waitFor({ state: 'hidden' });
 
     // On the network, the answer is a reply to the customer's exact post, from the brand.
     await net.processAll();

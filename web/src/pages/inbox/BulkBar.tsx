@@ -61,7 +61,7 @@ export function BulkBar({ workspaceId, selected, members, teams, onDone }: Props
       >
         <option value="">Assign to…</option>
         <option value="none">Nobody</option>
-        {members.filter((m) => !m.pendingInvitation).map((m) => (
+        {members.map((m) => (
           <option key={m.userId} value={m.userId}>
             {m.name}
           </option>

@@ -78,7 +78,7 @@ export function ConversationPane({ workspaceId, conversationId, members, teams, 
             <span>Assignee</span>
             <select value={c.assigneeUserId ?? ''} onChange={(e) => change({ assigneeUserId: e.target.value || null })}>
               <option value="">Nobody</option>
-              {members.filter((m) => !m.pendingInvitation).map((m) => (
+              {members.map((m) => (
                 <option key={m.userId} value={m.userId}>
                   {m.name}
                 </option>

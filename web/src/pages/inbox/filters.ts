@@ -28,7 +28,7 @@ export function filtersFrom(params: URLSearchParams): InboxFilters {
 export function paramsFor(filters: InboxFilters, conversationId?: string | null): URLSearchParams {
   const params = new URLSearchParams();
   for (const key of FILTER_KEYS) {
-    const value = filters[key];
+    const value = valueOf(filters, key);
     if (value) params.set(key, value);
   }
   if (!filters.status) params.set('status', 'any');
@@ -36,5 +36,7 @@ export function paramsFor(filters: InboxFilters, conversationId?: string | null)
   return params;
 }
 
-export const sameFilters = (a: InboxFilters, b: InboxFilters): boolean =>
-  FILTER_KEYS.every((key) => (a[key] ?? '') === (b[key] ?? ''));
+/** Newest first is the default order, whether a view says so or not. */
+const valueOf = (filters: InboxFilters, key: (typeof FILTER_KEYS)[number]) => (key === 'sort' && filters.sort === 'recent' ? '' : (filters[key] ?? ''));
+
+export const sameFilters = (a: InboxFilters, b: InboxFilters): boolean => FILTER_KEYS.every((key) => valueOf(a, key) === valueOf(b, key));

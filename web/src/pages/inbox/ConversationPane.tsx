@@ -5,6 +5,7 @@ import { FormError } from '../../components/FormError.tsx';
 import { NetworkIcon, networkName } from '../../components/NetworkIcon.tsx';
 import { Loading } from '../../components/Page.tsx';
 import { capitalise } from '../../lib/format.ts';
+import { EnumOptions } from './EnumOptions.tsx';
 import { TagInput } from '../publishing/TagInput.tsx';
 import { AuthorPanel } from './AuthorPanel.tsx';
 import { NoteBox } from './NoteBox.tsx';
@@ -67,11 +68,7 @@ export function ConversationPane({ workspaceId, conversationId, members, teams, 
           <label>
             <span>Status</span>
             <select value={c.status} onChange={(e) => change({ status: e.target.value as (typeof STATUSES)[number] })}>
-              {STATUSES.map((s) => (
-                <option key={s} value={s}>
-                  {capitalise(s)}
-                </option>
-              ))}
+              <EnumOptions values={STATUSES} />
             </select>
           </label>
           <label>
@@ -99,11 +96,7 @@ export function ConversationPane({ workspaceId, conversationId, members, teams, 
           <label>
             <span>Priority</span>
             <select value={c.priority} onChange={(e) => change({ priority: e.target.value as (typeof PRIORITY_LEVELS)[number] })}>
-              {PRIORITY_LEVELS.map((p) => (
-                <option key={p} value={p}>
-                  {capitalise(p)}
-                </option>
-              ))}
+              <EnumOptions values={PRIORITY_LEVELS} />
             </select>
           </label>
           <div className="inbox-controls__tags">

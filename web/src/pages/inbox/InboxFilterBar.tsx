@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { PRIORITY_LEVELS, STATUSES, type InboxFilters } from '../../api/inbox.ts';
-import { capitalise } from '../../lib/format.ts';
+import { EnumOptions } from './EnumOptions.tsx';
 
 export const SEARCH_BOX_ID = 'inbox-search';
 
@@ -32,19 +32,11 @@ export function InboxFilterBar({ filters, onChange }: { filters: InboxFilters; o
       <div className="inbox-filters__row">
         <select aria-label="Status" value={filters.status ?? ''} onChange={(e) => set('status', e.target.value as InboxFilters['status'])}>
           <option value="">Any status</option>
-          {STATUSES.map((s) => (
-            <option key={s} value={s}>
-              {capitalise(s)}
-            </option>
-          ))}
+          <EnumOptions values={STATUSES} />
         </select>
         <select aria-label="Priority" value={filters.priority ?? ''} onChange={(e) => set('priority', e.target.value as InboxFilters['priority'])}>
           <option value="">Any priority</option>
-          {PRIORITY_LEVELS.map((p) => (
-            <option key={p} value={p}>
-              {capitalise(p)}
-            </option>
-          ))}
+          <EnumOptions values={PRIORITY_LEVELS} />
         </select>
         <select aria-label="Service level" value={filters.sla ?? ''} onChange={(e) => set('sla', e.target.value as InboxFilters['sla'])}>
           <option value="">Any SLA</option>

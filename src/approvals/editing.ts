@@ -5,7 +5,7 @@ import { now } from '../core/clock.ts';
 import { recordAudit, type Actor } from '../workspaces/audit.ts';
 import { postVariants } from '../publishing/schema.ts';
 import { contentHash, contentText, currentContent } from './content.ts';
-import { openRequest } from './requests.ts';
+import { assessContent, openRequest } from './requests.ts';
 import { approvalRequests } from './schema.ts';
 
 /**
@@ -32,18 +32,25 @@ export async function afterPostEdited(chorus: Chorus, tx: Tx, actor: Actor, work
   if (hash === request.contentHash) return;
   const before = { requestId: request.id, contentHash: request.contentHash, text: contentText(request.content), content: request.content };
   const afterAudit = { contentHash: hash, text: contentText(after), content: after };
-  const workflow = { id: request.workflowId, name: request.workflowName, steps: request.steps, reapproveOnEdit: request.reapproveOnEdit, allowSelfApproval: request.allowSelfApproval };
+  const previous = { id: request.workflowId, name: request.workflowName, steps: request.steps, reapproveOnEdit: request.reapproveOnEdit, allowSelfApproval: request.allowSelfApproval };
+  // New text may trip a rule the old one did not: it is assessed afresh (a blocking rule refuses
+  // the edit), and goes through the workflow it now calls for, never a laxer one than before.
+  const assessed = await assessContent(tx, actor, workspaceId, after);
+  const workflow = assessed.workflow ?? previous;
+  const reasons = assessed.workflow ? assessed.reasons : request.reasons;
+  const sensitive = assessed.sensitive || request.sensitive;
 
   if (request.status === 'pending') {
     await tx.update(approvalRequests).set({ status: 'superseded', decidedAt: now() }).where(eq(approvalRequests.id, request.id));
     await recordAudit(tx, actor, { workspaceId, action: 'approval.edited_while_pending', targetType: 'post', targetId: postId, before, after: afterAudit });
     if (after.variants.length === 0) return;
-    await openRequest(chorus, tx, actor, { workspaceId, postId, workflow, reasons: request.reasons, sensitive: request.sensitive, content: after, requestedAt: request.requestedAt, action: 'approval.resubmitted' });
+    await openRequest(chorus, tx, actor, { workspaceId, postId, workflow, reasons, sensitive, content: after, requestedAt: request.requestedAt, action: 'approval.resubmitted' });
     return;
   }
 
-  await recordAudit(tx, actor, { workspaceId, action: 'approval.edited_after_approval', targetType: 'post', targetId: postId, before, after: { ...afterAudit, reapproval: request.reapproveOnEdit } });
-  if (!request.reapproveOnEdit) return;
+  await recordAudit(tx, actor, { workspaceId, action: 'approval.edited_after_approval', targetType: 'post', targetId: postId, before, after: { ...afterAudit, reapproval: request.reapproveOnEdit || (assessed.sensitive && !request.sensitive) } });
+  // A workflow that lets edits stand still cannot let an edit make the post sensitive unseen.
+  if (!request.reapproveOnEdit && !(assessed.sensitive && !request.sensitive)) return;
   const scheduled = await tx
     .update(postVariants)
     .set({ status: 'pending_approval', version: sql`${postVariants.version} + 1`, updatedAt: now() })
@@ -57,8 +64,8 @@ export async function afterPostEdited(chorus: Chorus, tx: Tx, actor: Actor, work
     workspaceId,
     postId,
     workflow,
-    reasons: [...request.reasons.filter((r) => !r.startsWith('Edited after approval')), 'Edited after approval'],
-    sensitive: request.sensitive,
+    reasons: [...reasons.filter((r) => !r.startsWith('Edited after approval')), 'Edited after approval'],
+    sensitive,
     content,
     requestedAt: times.length ? new Date(Math.min(...times.map((t) => t.getTime()))) : null,
     action: 'approval.resubmitted',

@@ -60,25 +60,7 @@ export async function gateScheduling(
 ): Promise<'schedule' | 'pending'> {
   const { workspaceId, postId, targets } = args;
   const content = await currentContent(tx, postId, targets.map((t) => t.id));
-  const compliance = await evaluateCompliance(tx, workspaceId, {
-    tags: content.tags,
-    campaignId: content.campaignId,
-    variants: content.variants.map((v) => ({ variantId: v.variantId, profileId: v.profileId, network: v.network, text: v.text })),
-  });
-  if (compliance.blocked) {
-    const violations = compliance.violations.filter((v) => v.effect === 'block');
-    throw new AppError(422, 'compliance_blocked', `This post breaks ${violations.length === 1 ? 'a compliance rule' : 'compliance rules'}: ${violations.map((v) => v.message).join(' ')}`, { violations });
-  }
-  const [campaign] = content.campaignId ? await tx.select({ name: campaigns.name }).from(campaigns).where(eq(campaigns.id, content.campaignId)) : [];
-  const { workflow, reasons } = chooseWorkflow(await listWorkflows(tx, workspaceId), {
-    profileIds: targets.map((t) => t.profileId),
-    networks: targets.map((t) => t.network),
-    tags: content.tags,
-    campaignId: content.campaignId,
-    authorRole: actor.userId ? await roleOf(tx, workspaceId, actor.userId) : undefined,
-    sensitive: compliance.sensitive,
-    labels: { profiles: Object.fromEntries(targets.map((t) => [t.profileId, t.handle])), ...(campaign ? { campaign: campaign.name } : {}) },
-  });
+  const { workflow, reasons, sensitive } = await assessContent(tx, actor, workspaceId, content);
   if (!workflow) return 'schedule';
   if (await findCovering(tx, postId, content)) return 'schedule';
   if (await pendingRequestOf(tx, postId)) {
@@ -93,17 +75,45 @@ export async function gateScheduling(
       .where(eq(postVariants.id, variantId));
   }
   const known = [...times.values()].filter((t): t is Date => t !== null);
-  const sensitiveReasons = compliance.violations.filter((v) => v.effect === 'sensitive').map((v) => `${v.ruleName}: ${v.message}`);
   await openRequest(chorus, tx, actor, {
     workspaceId,
     postId,
     workflow,
-    reasons: [...reasons, ...sensitiveReasons],
-    sensitive: compliance.sensitive,
+    reasons,
+    sensitive,
     content,
     requestedAt: known.length ? new Date(Math.min(...known.map((t) => t.getTime()))) : null,
   });
   return 'pending';
+}
+
+/**
+ * What the compliance rules and the workflows make of some content: refused outright when a
+ * blocking rule forbids it; otherwise the workflow it must go through (none: it may go out as it
+ * is), why, and whether a rule marked it sensitive.
+ */
+export async function assessContent(tx: Tx, actor: Actor, workspaceId: string, content: ApprovalContent) {
+  const compliance = await evaluateCompliance(tx, workspaceId, {
+    tags: content.tags,
+    campaignId: content.campaignId,
+    variants: content.variants.map((v) => ({ variantId: v.variantId, profileId: v.profileId, network: v.network, text: v.text })),
+  });
+  if (compliance.blocked) {
+    const violations = compliance.violations.filter((v) => v.effect === 'block');
+    throw new AppError(422, 'compliance_blocked', `This post breaks ${violations.length === 1 ? 'a compliance rule' : 'compliance rules'}: ${violations.map((v) => v.message).join(' ')}`, { violations });
+  }
+  const [campaign] = content.campaignId ? await tx.select({ name: campaigns.name }).from(campaigns).where(eq(campaigns.id, content.campaignId)) : [];
+  const { workflow, reasons } = chooseWorkflow(await listWorkflows(tx, workspaceId), {
+    profileIds: content.variants.map((v) => v.profileId),
+    networks: content.variants.map((v) => v.network),
+    tags: content.tags,
+    campaignId: content.campaignId,
+    authorRole: actor.userId ? await roleOf(tx, workspaceId, actor.userId) : undefined,
+    sensitive: compliance.sensitive,
+    labels: { profiles: Object.fromEntries(content.variants.map((v) => [v.profileId, v.handle])), ...(campaign ? { campaign: campaign.name } : {}) },
+  });
+  const sensitiveReasons = compliance.violations.filter((v) => v.effect === 'sensitive').map((v) => `${v.ruleName}: ${v.message}`);
+  return { workflow, reasons: [...reasons, ...sensitiveReasons], sensitive: compliance.sensitive };
 }
 
 /** Creates a pending request, audits the submission with its exact text, and tells the approvers. */

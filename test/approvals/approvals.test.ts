@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'csv-parse/sync';
+import { eq } from 'drizzle-orm';
 import { BACKENDS } from '../helpers/db.ts';
 import { memberWithRole, type Client } from '../helpers/app.ts';
 import { newId } from '../../src/core/crypto.ts';
@@ -245,6 +246,30 @@ describe.each(BACKENDS)('approvals (%s)', (backend) => {
     const item = (await queue(approver.api)).find((i: { postId: string }) => i.postId === postId);
     expect(item.content.variants[0].text).toBe('Second try');
     expectStatus(await approver.api.request('POST', `${w.base}/approvals/${item.id}/decision`, { decision: 'approved' }), 200);
+  });
+
+  it('an edit that trips a sensitive rule goes through the stricter workflow, even where edits usually stand', async () => {
+    const ruleId = newId();
+    await w.t.database.db.insert(complianceRules).values({ id: ruleId, workspaceId: w.workspaceId, name: 'Investment talk', kind: 'banned_terms', config: { kind: 'banned_terms', terms: ['investment'] }, effect: 'sensitive' });
+    await workflow({ name: 'Legal review', conditions: { sensitive: true }, steps: [{ name: 'Legal', approvers: { userIds: [admin.userId] }, rule: 'any' }] });
+    await workflow({ name: 'Everyday', reapproveOnEdit: false, conditions: { tags: ['everyday'] }, steps: [{ name: 'Check', approvers: { roles: ['approver'] }, rule: 'any' }] });
+    const postId = await draft(publisher.api, 'Plain words', { tags: ['everyday'] });
+    const held = await publisher.api.request('POST', `${w.base}/posts/${postId}/schedule`, { when: { at: addSeconds(new Date(), 3600).toISOString() } });
+    expect(held.json().approval).toMatchObject({ workflowName: 'Everyday' });
+    await approver.api.request('POST', `${w.base}/approvals/${held.json().approval.requestId}/decision`, { decision: 'approved' });
+    expect((await w.variantsOf(postId))[0]!.status).toBe('scheduled');
+
+    const edited = await publisher.api.request('PATCH', `${w.base}/posts/${postId}`, { text: 'A great investment' });
+    expectStatus(edited, 200);
+    expect(edited.json().variants[0].status).toBe('pending_approval');
+    expect(edited.json().approval).toMatchObject({ status: 'pending', workflowName: 'Legal review' });
+    const item = (await queue(admin.api)).find((i: { postId: string }) => i.postId === postId);
+    expect(item).toMatchObject({ sensitive: true, workflowName: 'Legal review' });
+    expect(item.reasons.join(' ')).toContain('Investment talk');
+    expect((await queue(approver.api)).find((i: { postId: string }) => i.postId === postId)).toBeUndefined();
+    await admin.api.request('POST', `${w.base}/approvals/${item.id}/withdraw`, {});
+    await w.t.database.db.delete(complianceRules).where(eq(complianceRules.id, ruleId));
+    await clearWorkflows();
   });
 
   it('bypassing approval takes an owner or admin and a real reason, and is audited', async () => {

@@ -57,6 +57,12 @@ describe.each(BACKENDS)('inbox visibility by team (%s)', (backend) => {
     expect(ids(await support.api.request('GET', ws('/inbox')))).toEqual([convs.support, convs.open].sort());
     expect(ids(await sales.api.request('GET', ws('/inbox')))).toEqual([convs.sales, convs.open].sort());
     expect(ids(await loner.api.request('GET', ws('/inbox')))).toEqual([convs.open]);
+    // Keyset pages: newest activity first, nothing twice, nothing hidden.
+    const first = (await owner.request('GET', ws('/inbox?limit=2'))).json();
+    const rest = (await owner.request('GET', ws(`/inbox?limit=2&before=${encodeURIComponent(first.nextBefore)}`))).json();
+    expect([...first.conversations, ...rest.conversations].map((c: { id: string }) => c.id).sort()).toEqual(Object.values(convs).sort());
+    expect(rest.nextBefore).toBeNull();
+    expect((await owner.request('GET', ws('/inbox?before=yesterday'))).statusCode).toBe(422);
     // A search that would match the hidden conversation finds nothing, as if it did not exist.
     expect(ids(await support.api.request('GET', ws('/inbox?q=seats')))).toEqual([]);
     expect(ids(await sales.api.request('GET', ws('/inbox?q=seats')))).toEqual([convs.sales]);

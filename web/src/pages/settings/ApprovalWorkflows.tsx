@@ -49,7 +49,7 @@ export function ApprovalWorkflows() {
   return (
     <Section
       title="Approval workflows"
-      description="A post is submitted to the first enabled workflow, in this order, whose conditions it matches. Posts that match none are not held for approval."
+      description="A post goes through the first enabled workflow, in this order, whose conditions it matches. When none matches, a contributor’s post goes through the default approval (any one owner, admin, approver or publisher other than its author) and a publisher’s is scheduled directly."
       actions={
         manage && (
           <button type="button" className="button button--primary" onClick={() => setEditing('new')}>

@@ -154,7 +154,6 @@ describe('the inbox in the web app', () => {
     // Leaving the conversation says so at once.
     await samPage.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Publish' }).click();
     await presence.waitFor({ state: 'detached', timeout: 10_000 });
-    await samContext.close();
 
     // n: an internal note, sent with Ctrl+Enter; it is marked internal in the thread.
     await page.keyboard.press('n');
@@ -178,10 +177,24 @@ describe('the inbox in the web app', () => {
     await expect.poll(() => reply.inputValue()).toBe(expected);
     await pane.getByLabel(`${[...expected].length} of 300 characters`).waitFor();
     await shot(page, 'reply');
+
+    // Meanwhile Sam answered from elsewhere: Olivia is told, sees his answer, and sends hers anyway.
+    const samText = 'Sam here: we are on it.';
+    const samApi = apiAs(samPage.request, url, ((await accepted.json()) as { csrfToken: string }).csrfToken, workspaceId);
+    await samApi('POST', `/inbox/${conversationId}/reply`, { text: samText });
     await reply.press('Control+Enter');
+    const collision = pane.getByRole('alert').filter({ hasText: `${SAM.name} replied to this conversation after you opened it` });
+    await collision.waitFor();
+    await pane.getByRole('listitem').filter({ hasText: samText }).waitFor();
+    expect(await reply.inputValue()).toBe(expected);
+    await shot(page, 'collision');
+    await collision.getByRole('button', { name: 'Send anyway' }).click();
     await page.getByText('Reply sent.').waitFor();
+    await collision.waitFor({ state: 'detached' });
+    await samContext.close();
     const sent = pane.getByRole('listitem').filter({ hasText: expected });
-    await sent.getByText(`@${brand.handle} (you)`).waitFor();
+    await sent.getByText(`sent by ${OWNER.name}`).waitFor();
+    await pane.getByRole('listitem').filter({ hasText: samText }).getByText(`sent by ${SAM.name}`).waitFor();
     await sent.getByRole('link', { name: 'View on Bluesky' }).waitFor();
     expect(await reply.inputValue()).toBe('');
     // Answered: waiting on the customer, so out of the open queue and in the pending one.
@@ -240,10 +253,14 @@ describe('the inbox in the web app', () => {
     await net.processAll();
     const thread = await customer.agent.app.bsky.feed.getPostThread({ uri: mention.posts[0]!.id });
     const replies = (thread.data.thread as { replies?: { post: { author: { handle: string }; record: { text: string } } }[] }).replies ?? [];
-    expect(replies.map((r) => [r.post.author.handle, r.post.record.text])).toEqual([[brand.handle, expected]]);
+    expect(replies.map((r) => [r.post.author.handle, r.post.record.text]).sort()).toEqual([[brand.handle, expected], [brand.handle, samText]].sort());
     const detail = await api('GET', `/inbox/${conversationId}`);
     expect(detail.conversation).toMatchObject({ status: 'closed', assigneeTeamId: support.id, priority: 'high' });
-    expect(detail.messages.map((m: { direction: string }) => m.direction)).toEqual(['inbound', 'outbound']);
+    expect(detail.messages.map((m: { direction: string; text: string }) => [m.direction, m.text])).toEqual([
+      ['inbound', `@${brand.handle} my order arrived broken`],
+      ['outbound', samText],
+      ['outbound', expected],
+    ]);
     expect(detail.notes.map((n: { body: string; authorName: string }) => [n.authorName, n.body])).toEqual([[OWNER.name, 'Customer since 2019, replace without asking for photos.']]);
     expect(profile.handle).toBe(brand.handle);
     await context.close();

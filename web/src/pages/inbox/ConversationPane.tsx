@@ -104,7 +104,7 @@ export function ConversationPane({ workspaceId, conversationId, members, teams, 
           </div>
         </fieldset>
         <FormError error={update.error} />
-        <Thread detail={detail.data} replyTo={replyTo} onReplyTo={setReplyTo} />
+        <Thread detail={detail.data} replyTo={replyTo} onReplyTo={setReplyTo} senderName={(userId) => members.find((m) => m.userId === userId)?.name} />
         {mayReply ? (
           <>
             <ReplyBox key={c.id} workspaceId={workspaceId} detail={detail.data} replyTo={replyTo} onClearReplyTo={() => setReplyTo(null)} onReplyingChange={onReplyingChange} />

@@ -5,7 +5,7 @@ import { formatDateTime, formatRelative } from '../../lib/format.ts';
 type Entry = { at: string; message: Message; note?: never } | { at: string; note: ConversationDetail['notes'][number]; message?: never };
 
 /** Messages and internal notes in the order they happened; notes look unlike anything the customer sees. */
-export function Thread({ detail, replyTo, onReplyTo }: { detail: ConversationDetail; replyTo: Message | null; onReplyTo: (m: Message) => void }) {
+export function Thread({ detail, replyTo, onReplyTo, senderName }: { detail: ConversationDetail; replyTo: Message | null; onReplyTo: (m: Message) => void; senderName: (userId: string) => string | undefined }) {
   const entries: Entry[] = [...detail.messages.map((message) => ({ at: message.sentAt, message })), ...detail.notes.map((note) => ({ at: note.createdAt, note }))].sort(
     (a, b) => new Date(a.at).getTime() - new Date(b.at).getTime(),
   );
@@ -16,7 +16,8 @@ export function Thread({ detail, replyTo, onReplyTo }: { detail: ConversationDet
         entry.message ? (
           <li key={entry.message.id} className={`inbox-msg inbox-msg--${entry.message.direction}${entry.message.id === replyTo?.id ? ' is-target' : ''}`}>
             <div className="inbox-msg__meta">
-              <strong>{entry.message.direction === 'outbound' ? `@${entry.message.authorHandle} (you)` : entry.message.authorName || `@${entry.message.authorHandle}`}</strong>
+              <strong>{entry.message.direction === 'outbound' ? `@${entry.message.authorHandle}` : entry.message.authorName || `@${entry.message.authorHandle}`}</strong>
+              {entry.message.sentByUserId && <span className="small muted">sent by {senderName(entry.message.sentByUserId) ?? 'a former member'}</span>}
               <time dateTime={entry.message.sentAt} title={formatDateTime(entry.message.sentAt)} className="muted small">
                 {formatRelative(entry.message.sentAt)}
               </time>

@@ -4,13 +4,13 @@ import type { ApiApp } from '../http/types.ts';
 import { workspaceParams } from '../http/types.ts';
 import { workspaceAuthOf } from '../http/access.ts';
 import { findProfile } from '../profiles/service.ts';
-import { createLinkPreviewer } from '../links/preview/service.ts';
+import { linkPreviewerOf } from '../links/preview/service.ts';
 import { hashtagSuggestions, mentionSuggestions, suggestionQuery } from './suggestions.ts';
 
 /** What the composer asks while someone types: mention and hashtag suggestions, link cards. */
 export async function composeRoutes(app: ApiApp, chorus: Chorus) {
   const tags = ['publishing'];
-  const previews = createLinkPreviewer({ allowPrivate: chorus.config.linkPreviewAllowPrivate });
+  const previews = linkPreviewerOf(chorus);
 
   app.get(
     '/workspaces/:workspaceId/profiles/:profileId/mention-suggestions',

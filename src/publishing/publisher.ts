@@ -15,6 +15,7 @@ import { continueSeries } from './repeat.ts';
 import { InvalidResponse, isConnectorError, OutcomeUnknown, RateLimited, Transient } from '../connectors/errors.ts';
 import { campaigns, posts, postVariants, publishAttempts } from './schema.ts';
 import { trackLinks } from '../links/service.ts';
+import { linkCardFor } from './link-card.ts';
 import { notify } from '../notifications/service.ts';
 import { AttemptSuperseded, publishProgress } from './checkpoint.ts';
 import { evaluateCompliance, type ComplianceResult } from '../approvals/compliance.ts';
@@ -58,7 +59,8 @@ export async function publishVariant(chorus: Chorus, variantId: string, version:
     const media = await loadMedia(chorus, variant.workspaceId, claim.mediaIds, connector.info.limits.media.requiresPublicUrl ?? false).catch((error: unknown) => {
       throw new NotSent(error instanceof Error ? error.message : String(error));
     });
-    const result = await connector.publish(credentials, { text, idempotencyKey: variant.idempotencyKey, ...(media.length ? { media } : {}), ...progress });
+    const link = await linkCardFor(chorus, connector, { written: claim.written, published: text, hasMedia: media.length > 0 }, job.logger);
+    const result = await connector.publish(credentials, { text, idempotencyKey: variant.idempotencyKey, ...(media.length ? { media } : {}), ...(link ? { link } : {}), ...progress });
     outcome = { kind: 'published', result };
   } catch (error) {
     if (error instanceof AttemptSuperseded) {
@@ -121,6 +123,7 @@ async function claimVariant(chorus: Chorus, variantId: string, version: number, 
     return {
       variant: variant!,
       text,
+      written,
       mediaIds: mediaIdsOf(row.post, variant!),
       profile: row.profile,
       blockedBy: compliance.blocked ? blockingReason(compliance) : null,

@@ -1,6 +1,6 @@
 /**
- * Fetches a web page for a link preview: http(s) only, public addresses only (each redirect
- * checked again), a size cap and one deadline for the whole exchange.
+ * Fetches a web page for a link preview, or the image a card names: http(s) only, public
+ * addresses only (each redirect checked again), a size cap and one deadline for the whole exchange.
  */
 import http from 'node:http';
 import https from 'node:https';
@@ -21,7 +21,14 @@ export interface FetchedPage {
   body: string;
 }
 
-export type PageFailure = 'blocked' | 'scheme' | 'timeout' | 'too_large' | 'not_html' | 'http_status' | 'unreachable' | 'redirects';
+export interface FetchedImage {
+  url: string;
+  /** One of the types asked for. */
+  contentType: string;
+  data: Uint8Array;
+}
+
+export type PageFailure = 'blocked' | 'scheme' | 'timeout' | 'too_large' | 'not_html' | 'not_image' | 'http_status' | 'unreachable' | 'redirects';
 
 export class PageFetchError extends Error {
   constructor(readonly reason: PageFailure, message: string) {
@@ -29,21 +36,55 @@ export class PageFetchError extends Error {
   }
 }
 
-const HTML_TYPES = ['text/html', 'application/xhtml+xml'];
+/** What a fetch accepts: the answer's content type, checked before the body is read. */
+interface Wanted {
+  accept: string;
+  types: readonly string[];
+  /** What the thing is called in messages: "page", "image". */
+  noun: string;
+  wrongType: (contentType: string) => PageFetchError;
+}
+
+const PAGE: Wanted = {
+  accept: 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.1',
+  types: ['text/html', 'application/xhtml+xml'],
+  noun: 'page',
+  wrongType: (type) => new PageFetchError('not_html', `The link is not a web page (${type || 'no content type'}).`),
+};
 
 export async function fetchPage(target: string, options: FetchPageOptions): Promise<FetchedPage> {
+  const answer = await fetchFollowing(target, options, PAGE);
+  return { url: answer.url, contentType: answer.contentType, body: decode(answer.body, answer.contentTypeHeader) };
+}
+
+/**
+ * Fetches a card's image under the same address rules as pages, accepting only the given image
+ * types (SVG is never one: it is a document that may run script, and networks refuse it anyway).
+ */
+export async function fetchImage(target: string, options: FetchPageOptions & { types: readonly string[] }): Promise<FetchedImage> {
+  const types = options.types.filter((t) => t.startsWith('image/') && t !== 'image/svg+xml');
+  const answer = await fetchFollowing(target, options, {
+    accept: types.join(','),
+    types,
+    noun: 'image',
+    wrongType: (type) => new PageFetchError('not_image', `The card's image is not one of ${types.join(', ')} (${type || 'no content type'}).`),
+  });
+  return { url: answer.url, contentType: answer.contentType, data: new Uint8Array(answer.body) };
+}
+
+async function fetchFollowing(target: string, options: FetchPageOptions, wanted: Wanted) {
   const deadline = Date.now() + options.timeoutMs;
   let url = parseHttpUrl(target);
   for (let hop = 0; hop <= options.maxRedirects; hop++) {
-    const answer = await requestOnce(url, options, deadline);
+    const answer = await requestOnce(url, options, deadline, wanted);
     if (answer.redirect) {
       // A redirect may point anywhere, including inside: the next hop is checked like the first.
       url = parseHttpUrl(new URL(answer.redirect, url).toString());
       continue;
     }
-    return { url: url.toString(), contentType: answer.contentType, body: answer.body };
+    return { url: url.toString(), contentType: answer.contentType, contentTypeHeader: answer.contentTypeHeader, body: answer.body };
   }
-  throw new PageFetchError('redirects', `The page redirected more than ${options.maxRedirects} times.`);
+  throw new PageFetchError('redirects', `The ${wanted.noun} redirected more than ${options.maxRedirects} times.`);
 }
 
 function parseHttpUrl(raw: string): URL {
@@ -61,10 +102,11 @@ function parseHttpUrl(raw: string): URL {
 interface Answer {
   redirect?: string;
   contentType: string;
-  body: string;
+  contentTypeHeader: string;
+  body: Buffer;
 }
 
-function requestOnce(url: URL, options: FetchPageOptions, deadline: number): Promise<Answer> {
+function requestOnce(url: URL, options: FetchPageOptions, deadline: number, wanted: Wanted): Promise<Answer> {
   return new Promise((resolve, reject) => {
     try {
       assertLiteralAllowed(url.hostname, options.isAllowedAddress);
@@ -81,7 +123,7 @@ function requestOnce(url: URL, options: FetchPageOptions, deadline: number): Pro
       headers: {
         // Sites serve their Open Graph tags to crawlers; say what this is.
         'user-agent': 'Mozilla/5.0 (compatible; ChorusLinkPreview/1.0)',
-        accept: 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.1',
+        accept: wanted.accept,
         'accept-encoding': 'identity',
       },
     });
@@ -100,17 +142,18 @@ function requestOnce(url: URL, options: FetchPageOptions, deadline: number): Pro
         clearTimeout(timer);
         response.resume();
         request.destroy();
-        return resolve({ redirect: response.headers.location, contentType: '', body: '' });
+        return resolve({ redirect: response.headers.location, contentType: '', contentTypeHeader: '', body: Buffer.alloc(0) });
       }
       if (status < 200 || status >= 300) {
         response.resume();
         request.destroy();
         return fail(new PageFetchError('http_status', `The site answered HTTP ${status}.`));
       }
-      const contentType = (response.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
-      if (!HTML_TYPES.includes(contentType)) {
+      const contentTypeHeader = response.headers['content-type'] ?? '';
+      const contentType = contentTypeHeader.split(';')[0]!.trim().toLowerCase();
+      if (!wanted.types.includes(contentType)) {
         request.destroy();
-        return fail(new PageFetchError('not_html', `The link is not a web page (${contentType || 'no content type'}).`));
+        return fail(wanted.wrongType(contentType));
       }
       const chunks: Buffer[] = [];
       let size = 0;
@@ -118,14 +161,14 @@ function requestOnce(url: URL, options: FetchPageOptions, deadline: number): Pro
         size += chunk.length;
         if (size > options.maxBytes) {
           request.destroy();
-          return fail(new PageFetchError('too_large', `The page is larger than ${Math.round(options.maxBytes / 1024)} KB.`));
+          return fail(new PageFetchError('too_large', `The ${wanted.noun} is larger than ${Math.round(options.maxBytes / 1024)} KB.`));
         }
         chunks.push(chunk);
       });
       response.on('error', fail);
       response.on('end', () => {
         clearTimeout(timer);
-        resolve({ contentType, body: decode(Buffer.concat(chunks), response.headers['content-type'] ?? '') });
+        resolve({ contentType, contentTypeHeader, body: Buffer.concat(chunks) });
       });
     });
     request.end();

@@ -42,6 +42,10 @@ describe('fetching pages for previews', () => {
       if (req.url === '/to-ipv6-loopback') return res.writeHead(301, { location: 'http://[::1]/' }).end();
       if (req.url === '/to-page') return res.writeHead(302, { location: '/page' }).end();
       if (req.url === '/loop') return res.writeHead(302, { location: '/loop' }).end();
+      if (req.url === '/card.png') return res.writeHead(200, { 'content-type': 'image/png' }).end(Buffer.alloc(2000, 1));
+      if (req.url === '/to-card.png') return res.writeHead(302, { location: '/card.png' }).end();
+      if (req.url === '/img-to-metadata') return res.writeHead(302, { location: 'http://169.254.169.254/card.png' }).end();
+      if (req.url === '/card.svg') return res.writeHead(200, { 'content-type': 'image/svg+xml' }).end('<svg xmlns="http://www.w3.org/2000/svg"/>');
       res.writeHead(404).end();
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -72,5 +76,20 @@ describe('fetching pages for previews', () => {
     await p.preview(`${base}/page`);
     await Promise.all([p.preview(`${base}/page`), p.preview(`${base}/page`)]);
     expect(hits - before).toBe(1);
+  });
+
+  it("fetches a card's image under the same rules: image types asked for only, its own size cap, every hop checked", async () => {
+    const p = previewer();
+    const limits = { types: ['image/png', 'image/jpeg', 'image/svg+xml'], maxBytes: 4000, timeoutMs: 2000 };
+    const image = await p.image(`${base}/to-card.png`, limits);
+    expect(image).toMatchObject({ url: `${base}/card.png`, contentType: 'image/png' });
+    expect(image.data.byteLength).toBe(2000);
+    await expect(p.image(`${base}/card.png`, { ...limits, maxBytes: 1000 })).rejects.toMatchObject({ code: 'link_preview_too_large' });
+    await expect(p.image(`${base}/card.png`, { ...limits, types: ['image/jpeg'] })).rejects.toMatchObject({ code: 'link_preview_not_image' });
+    // SVG is a document that may run script: never taken as a card image, even when asked for.
+    await expect(p.image(`${base}/card.svg`, limits)).rejects.toMatchObject({ code: 'link_preview_not_image' });
+    await expect(p.image(`${base}/page`, limits)).rejects.toMatchObject({ code: 'link_preview_not_image' });
+    await expect(p.image(`${base}/img-to-metadata`, limits)).rejects.toMatchObject({ code: 'link_preview_blocked' });
+    await expect(p.image('file:///etc/passwd', limits)).rejects.toMatchObject({ code: 'link_preview_scheme' });
   });
 });

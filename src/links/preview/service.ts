@@ -1,12 +1,14 @@
 /**
- * Link cards for the composer's previews: the title, description and image a network would show
- * for a URL, fetched safely (see fetch.ts) and remembered for a while so that typing does not
- * fetch the same page again and again.
+ * Link cards for the composer's previews and for publishing: the title, description and image a
+ * network would show for a URL, fetched safely (see fetch.ts) and remembered for a while so that
+ * typing does not fetch the same page again and again, and the publisher sends the card the
+ * composer showed.
  */
 import { LRUCache } from 'lru-cache';
+import type { Chorus } from '../../core/chorus.ts';
 import { AppError } from '../../core/errors.ts';
 import { isPublicAddress } from './address.ts';
-import { fetchPage, PageFetchError, type FetchPageOptions } from './fetch.ts';
+import { fetchImage, fetchPage, PageFetchError, type FetchedImage, type FetchPageOptions } from './fetch.ts';
 import { parseCard, type LinkCard } from './parse.ts';
 
 export type { LinkCard } from './parse.ts';
@@ -23,7 +25,11 @@ type Outcome = { card: LinkCard } | { error: AppError };
 
 export interface LinkPreviewer {
   preview(url: string): Promise<LinkCard>;
+  /** A card's image, under the same address rules; not remembered (images are large). */
+  image(url: string, limits: { types: readonly string[]; maxBytes: number; timeoutMs: number }): Promise<FetchedImage>;
 }
+
+const asAppError = (error: unknown) => (error instanceof PageFetchError ? new AppError(422, `link_preview_${error.reason}`, error.message, { field: 'url' }) : error);
 
 export function createLinkPreviewer(options: LinkPreviewOptions & { allowPrivate: boolean }): LinkPreviewer {
   const settings = { ...LINK_PREVIEW_DEFAULTS, isAllowedAddress: options.allowPrivate ? () => true : isPublicAddress, ...options };
@@ -36,7 +42,8 @@ export function createLinkPreviewer(options: LinkPreviewOptions & { allowPrivate
       const page = await fetchPage(url, settings);
       return { card: parseCard(page.body, page.url) };
     } catch (error) {
-      if (error instanceof PageFetchError) return { error: new AppError(422, `link_preview_${error.reason}`, error.message, { field: 'url' }) };
+      const failure = asAppError(error);
+      if (failure instanceof AppError) return { error: failure };
       throw error;
     }
   };
@@ -58,5 +65,27 @@ export function createLinkPreviewer(options: LinkPreviewOptions & { allowPrivate
       if ('error' in outcome) throw outcome.error;
       return outcome.card;
     },
+    async image(url, limits) {
+      try {
+        return await fetchImage(url.trim(), { ...settings, ...limits });
+      } catch (error) {
+        throw asAppError(error);
+      }
+    },
   };
+}
+
+const perInstance = new WeakMap<Chorus, LinkPreviewer>();
+
+/**
+ * The running instance's previewer, shared by the composer's route and the publisher so that a
+ * post goes out with the very card its author saw (from the cache) without a second fetch.
+ */
+export function linkPreviewerOf(chorus: Chorus): LinkPreviewer {
+  let previewer = perInstance.get(chorus);
+  if (!previewer) {
+    previewer = createLinkPreviewer({ allowPrivate: chorus.config.linkPreviewAllowPrivate });
+    perInstance.set(chorus, previewer);
+  }
+  return previewer;
 }

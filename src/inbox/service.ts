@@ -1,21 +1,17 @@
-import { and, asc, desc, eq, gt, inArray, isNull, lt, ne, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNull, lt, ne, or, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
-import type { Chorus } from '../core/chorus.ts';
 import type { Db, Queryable } from '../core/db.ts';
-import { newId, randomToken } from '../core/crypto.ts';
-import { AppError, invalid, notFound } from '../core/errors.ts';
+import { newId } from '../core/crypto.ts';
+import { invalid, notFound } from '../core/errors.ts';
 import { now } from '../core/clock.ts';
 import { users } from '../auth/schema.ts';
 import { recordAudit, type Actor } from '../workspaces/audit.ts';
 import { teamMembers, teams, workspaceMembers } from '../workspaces/schema.ts';
-import { evaluateCompliance } from '../approvals/compliance.ts';
 import { socialProfiles } from '../profiles/schema.ts';
-import { connectError, connectorOrThrow, credentialsFor, findProfile } from '../profiles/service.ts';
 import { CONVERSATION_STATUSES, conversationNotes, conversations, MESSAGE_KINDS, messages, PRIORITIES } from './schema.ts';
 import { defaultSla, SLA_STATES, slaColumns, slaJoins, slaRank, slaState, teamSla, type Sla } from './sla.ts';
 import { visibleProfile, type Viewer } from './visibility.ts';
 import { othersPresent } from './presence.ts';
-import { networkThreadId } from './threads.ts';
 
 export type Conversation = typeof conversations.$inferSelect;
 
@@ -56,15 +52,6 @@ export const updateInput = z
 
 export const bulkInput = z.object({ ids: z.array(z.uuid()).min(1).max(500), change: updateInput });
 export const noteInput = z.object({ body: z.string().trim().min(1).max(5000) });
-export const replyInput = z.object({
-  text: z.string().trim().min(1).max(10_000),
-  /** The message to answer; the latest one from the customer when left out. */
-  messageId: z.uuid().optional(),
-  /** The newest message the client showed: a reply someone else sent after it is a collision. */
-  lastSeenMessageId: z.uuid().optional(),
-  /** Send even though someone else replied meanwhile. */
-  force: z.boolean().default(false),
-});
 
 /** The conditions of a list query, visibility included: shared by the list, the counts and saved views. */
 export function conversationFilters(viewer: Viewer, workspaceId: string, q: Omit<ListQuery, 'sort' | 'limit' | 'before'>, at: Date = now()): SQL[] {
@@ -240,105 +227,5 @@ export async function addConversationNote(db: Db, actor: Actor, viewer: Viewer, 
     const [note] = await tx.insert(conversationNotes).values({ id: newId(), conversationId: id, authorId: actor.userId, body, createdAt: now() }).returning();
     await recordAudit(tx, actor, { workspaceId, action: 'conversation.note_added', targetType: 'conversation', targetId: id, after: { body } });
     return note!;
-  });
-}
-
-/**
- * Refuses a reply when someone else answered since the client loaded the conversation (the
- * customer would get two answers), unless the person confirms with `force`.
- */
-async function assertNoCollision(db: Queryable, actor: Actor, id: string, lastSeenMessageId: string) {
-  const [seen] = await db.select().from(messages).where(and(eq(messages.id, lastSeenMessageId), eq(messages.conversationId, id)));
-  if (!seen) throw invalid('lastSeenMessageId', 'That message is not part of this conversation.');
-  const newer = await db
-    .select({ id: messages.id, text: messages.text, sentAt: messages.sentAt, sentByUserId: messages.sentByUserId, authorHandle: messages.authorHandle, sentByName: users.name })
-    .from(messages)
-    .leftJoin(users, eq(users.id, messages.sentByUserId))
-    .where(
-      and(
-        eq(messages.conversationId, id),
-        eq(messages.direction, 'outbound'),
-        gt(messages.sentAt, seen.sentAt),
-        or(isNull(messages.sentByUserId), actor.userId ? ne(messages.sentByUserId, actor.userId) : undefined),
-      ),
-    )
-    .orderBy(messages.sentAt);
-  if (newer.length > 0) {
-    const who = newer[newer.length - 1]!.sentByName ?? newer[newer.length - 1]!.authorHandle;
-    throw new AppError(409, 'collision', `${who} replied to this conversation after you opened it. Read their answer, then send yours with force if it is still needed.`, {
-      replies: newer,
-    });
-  }
-}
-
-/**
- * Answers on the network, as a reply to the exact message (or in the DM), and records the reply in
- * the thread with who sent it. First response time is set by the first reply. The workspace's
- * compliance rules apply to replies as to posts: a blocked reply is never sent.
- */
-export async function replyToConversation(chorus: Chorus, actor: Actor, viewer: Viewer, workspaceId: string, id: string, input: z.infer<typeof replyInput>) {
-  const conversation = await findConversation(chorus.db, viewer, workspaceId, id);
-  const [target] = await chorus.db
-    .select()
-    .from(messages)
-    .where(
-      and(
-        eq(messages.conversationId, id),
-        input.messageId ? eq(messages.id, input.messageId) : eq(messages.direction, 'inbound'),
-      ),
-    )
-    .orderBy(desc(messages.sentAt))
-    .limit(1);
-  if (!target) throw new AppError(409, 'nothing_to_reply_to', 'There is no message from the customer to reply to.');
-  if (input.lastSeenMessageId && !input.force) await assertNoCollision(chorus.db, actor, id, input.lastSeenMessageId);
-  const profile = await findProfile(chorus.db, workspaceId, conversation.profileId);
-  const compliance = await evaluateCompliance(chorus.db, workspaceId, {
-    tags: conversation.tags,
-    campaignId: null,
-    variants: [{ profileId: profile.id, network: profile.network, text: input.text }],
-  });
-  if (compliance.blocked) {
-    throw new AppError(422, 'compliance_blocked', 'This reply breaks a compliance rule of this workspace; it was not sent.', { violations: compliance.violations });
-  }
-  const connector = connectorOrThrow(chorus, profile.network);
-  const credentials = await credentialsFor(chorus, profile).catch(connectError);
-  const sent = await connector
-    .reply(credentials, { inReplyTo: target.remoteId, text: input.text, idempotencyKey: `chorus-reply-${randomToken(12)}`, threadId: networkThreadId(conversation.remoteThreadId) })
-    .catch(connectError);
-  return chorus.db.transaction(async (tx) => {
-    const [message] = await tx
-      .insert(messages)
-      .values({
-        id: newId(),
-        conversationId: id,
-        workspaceId,
-        profileId: profile.id,
-        remoteId: sent.id,
-        direction: 'outbound',
-        kind: conversation.kind,
-        text: input.text,
-        url: sent.url ?? null,
-        inReplyTo: target.remoteId,
-        authorRemoteId: profile.accountId,
-        authorHandle: profile.handle,
-        authorName: profile.displayName,
-        sentByUserId: actor.userId,
-        sentAt: now(),
-        receivedAt: now(),
-      })
-      .onConflictDoNothing()
-      .returning();
-    await tx
-      .update(conversations)
-      .set({ lastMessageAt: now(), firstResponseAt: conversation.firstResponseAt ?? now(), status: conversation.status === 'open' ? 'pending' : conversation.status })
-      .where(eq(conversations.id, id));
-    await recordAudit(tx, actor, {
-      workspaceId,
-      action: 'conversation.replied',
-      targetType: 'conversation',
-      targetId: id,
-      after: { text: input.text, inReplyTo: target.remoteId, remoteId: sent.id, url: sent.url, forced: Boolean(input.force), sensitive: compliance.sensitive },
-    });
-    return message;
   });
 }

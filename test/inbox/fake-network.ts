@@ -11,6 +11,8 @@ export function fakeInboxNetwork() {
   const waiting = new Map<string, ConversationItem[]>();
   const replies: { accountId: string; inReplyTo: string; text: string; threadId?: string | undefined }[] = [];
   let counter = 0;
+  /** Errors the next replies throw, in order (a network refusing or timing out). */
+  const failures: Error[] = [];
   const connector = {
     info: {
       network: 'mastodon',
@@ -29,6 +31,8 @@ export function fakeInboxNetwork() {
       return { items, cursor: `c${++counter}` };
     },
     async reply(credentials: Credentials, input: { inReplyTo: string; text: string; threadId?: string }) {
+      const failure = failures.shift();
+      if (failure) throw failure;
       replies.push({ accountId: credentials.accountId, inReplyTo: input.inReplyTo, text: input.text, threadId: input.threadId });
       const id = `sent-${replies.length}`;
       return { id, url: `https://social.example/@brand/${id}` };
@@ -54,7 +58,7 @@ export function fakeInboxNetwork() {
     });
     waiting.set(accountId, list);
   }
-  return { connector, replies, says };
+  return { connector, replies, says, failures };
 }
 
 /** Connects a profile of the fake network to the workspace, as if through OAuth. */

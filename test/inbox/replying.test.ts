@@ -7,6 +7,7 @@ import { newId } from '../../src/core/crypto.ts';
 import { addSeconds, now, resetClock, setClock } from '../../src/core/clock.ts';
 import { complianceRules } from '../../src/approvals/schema.ts';
 import { messages } from '../../src/inbox/schema.ts';
+import { Rejected } from '../../src/connectors/errors.ts';
 import { connectFakeProfile, fakeInboxNetwork } from './fake-network.ts';
 
 type Member = Awaited<ReturnType<typeof memberWithRole>>;
@@ -121,6 +122,27 @@ describe.each(BACKENDS)('replying from the inbox (%s)', (backend) => {
       [ana.email, 'Ana here: and a discount code.', true],
       [ben.email, 'Ben here: it ships today.', false],
     ]);
+  });
+
+  it('lets only one of two people answering at the same moment through, and forgets a reply the network refused', async () => {
+    const loaded = (await ana.api.request('GET', ws(`/inbox/${conversationId}`))).json();
+    const lastSeenMessageId = loaded.messages.at(-1).id;
+    const before = network.replies.length;
+    const [a, b] = await Promise.all([
+      ana.api.request('POST', ws(`/inbox/${conversationId}/reply`), { text: 'Ana: same time', lastSeenMessageId }),
+      ben.api.request('POST', ws(`/inbox/${conversationId}/reply`), { text: 'Ben: same time', lastSeenMessageId }),
+    ]);
+    expect([a.statusCode, b.statusCode].sort()).toEqual([201, 409]);
+    expect(network.replies.length).toBe(before + 1);
+    network.failures.push(new Rejected('mastodon', 'the status being replied to no longer exists'));
+    const latest = (await ana.api.request('GET', ws(`/inbox/${conversationId}`))).json().messages.at(-1).id;
+    const refused = await ana.api.request('POST', ws(`/inbox/${conversationId}/reply`), { text: 'lost in the void', lastSeenMessageId: latest });
+    expect(refused.statusCode).toBe(422);
+    const thread = await t.database.db.select().from(messages).where(eq(messages.conversationId, conversationId));
+    expect(thread.map((m) => m.text)).not.toContain('lost in the void');
+    expect(thread.filter((m) => m.remoteId.startsWith('sending:'))).toEqual([]);
+    // Nothing is left claiming the conversation: the next answer goes through.
+    expect((await ben.api.request('POST', ws(`/inbox/${conversationId}/reply`), { text: 'Ben: all good', lastSeenMessageId: latest })).statusCode).toBe(201);
   });
 
   it('never sends a reply that a blocking compliance rule refuses', async () => {

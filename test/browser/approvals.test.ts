@@ -186,7 +186,8 @@ describe('approvals in the web app', () => {
     await shot(carl.page, 'published');
     await carl.context.close();
     await ada.context.close();
-  });
+    // The post waits about 40 seconds for its time, on a machine that may be busy.
+  }, 180_000);
 
   it('compliance rules: a bad pattern is refused with the reason, and a banned term stops scheduling', async () => {
     await ownerPage.goto(`${url}/w/${workspaceId}/settings/compliance`);
@@ -223,5 +224,5 @@ describe('approvals in the web app', () => {
     const postId = new URL(ownerPage.url()).pathname.split('/').pop()!;
     const view = (await api(owner.request, 'GET', `/workspaces/${workspaceId}/posts/${postId}`)) as { variants: VariantView[] };
     expect(view.variants.map((v) => v.status)).toEqual(['draft']);
-  });
+  }, 90_000);
 });

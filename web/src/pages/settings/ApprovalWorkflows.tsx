@@ -1,17 +1,16 @@
 import { useState } from 'react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { del, put } from '../../api/client.ts';
+import { put } from '../../api/client.ts';
 import { useWorkflows, workflowsKey, type ApprovalWorkflow } from '../../api/approvals.ts';
 import { can } from '../../api/session.ts';
 import { useMembers, useTeams } from '../../api/workspaces.ts';
-import { ConfirmDialog } from '../../components/Dialog.tsx';
 import { FormError } from '../../components/FormError.tsx';
 import { EmptyState, Loading, Section } from '../../components/Page.tsx';
-import { useToast } from '../../components/Toasts.tsx';
 import { useShell } from '../../shell/useWorkspace.ts';
 import { describeApprovers } from '../approvals/ApprovalParts.tsx';
 import { describeScope, useScopeNames } from './ScopeFields.tsx';
 import { WorkflowDialog } from './WorkflowDialog.tsx';
+import { DeleteConfirm, RowActions } from './RuleRowParts.tsx';
 
 /** Settings → Approval workflows: which posts need approval, and by whom, in order. */
 export function ApprovalWorkflows() {
@@ -22,21 +21,12 @@ export function ApprovalWorkflows() {
   const teams = useTeams(workspace.id);
   const names = useScopeNames();
   const client = useQueryClient();
-  const toast = useToast();
   const [editing, setEditing] = useState<ApprovalWorkflow | 'new' | null>(null);
   const [deleting, setDeleting] = useState<ApprovalWorkflow | null>(null);
 
   const reorder = useMutation({
     mutationFn: (ids: string[]) => put(`/workspaces/${workspace.id}/approval-workflows/order`, { ids }),
     onSuccess: () => client.invalidateQueries({ queryKey: workflowsKey(workspace.id) }),
-  });
-  const remove = useMutation({
-    mutationFn: (workflow: ApprovalWorkflow) => del(`/workspaces/${workspace.id}/approval-workflows/${workflow.id}`),
-    onSuccess: (_answer, workflow) => {
-      setDeleting(null);
-      toast(`Workflow “${workflow.name}” deleted.`);
-      void client.invalidateQueries({ queryKey: workflowsKey(workspace.id) });
-    },
   });
   const list = workflows.data ?? [];
   const moveTo = (index: number, to: number) => {
@@ -95,7 +85,7 @@ export function ApprovalWorkflows() {
                   </span>
                 </div>
                 {manage && (
-                  <div className="rule-row__actions">
+                  <RowActions name={workflow.name} onEdit={() => setEditing(workflow)} onDelete={() => setDeleting(workflow)}>
                     <button
                       type="button"
                       className="button button--small"
@@ -114,18 +104,7 @@ export function ApprovalWorkflows() {
                     >
                       ↓
                     </button>
-                    <button type="button" className="button button--small" aria-label={`Edit ${workflow.name}`} onClick={() => setEditing(workflow)}>
-                      Edit
-                    </button>
-                    <button
-                      type="button"
-                      className="button button--small button--ghost-danger"
-                      aria-label={`Delete ${workflow.name}`}
-                      onClick={() => setDeleting(workflow)}
-                    >
-                      Delete
-                    </button>
-                  </div>
+                  </RowActions>
                 )}
               </li>
             );
@@ -133,24 +112,13 @@ export function ApprovalWorkflows() {
         </ol>
       )}
       <WorkflowDialog open={editing !== null} workflow={editing === 'new' ? null : editing} onClose={() => setEditing(null)} />
-      <ConfirmDialog
-        open={deleting !== null}
-        title="Delete workflow"
-        message={
-          deleting && (
-            <p>
-              Delete the workflow <strong>{deleting.name}</strong>? Posts already submitted to it finish their approval as they started.
-            </p>
-          )
-        }
-        confirmLabel="Delete workflow"
-        busy={remove.isPending}
-        error={<FormError error={remove.error} />}
-        onConfirm={() => deleting && remove.mutate(deleting)}
-        onClose={() => {
-          setDeleting(null);
-          remove.reset();
-        }}
+      <DeleteConfirm
+        item={deleting}
+        noun="workflow"
+        path={`/workspaces/${workspace.id}/approval-workflows/${deleting?.id}`}
+        listKey={workflowsKey(workspace.id)}
+        consequence="Posts already submitted to it finish their approval as they started."
+        onClose={() => setDeleting(null)}
       />
     </Section>
   );

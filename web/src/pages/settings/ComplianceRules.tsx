@@ -1,15 +1,12 @@
 import { useState } from 'react';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { del } from '../../api/client.ts';
 import { complianceRulesKey, useComplianceRules, type ComplianceRule, type ComplianceRuleConfig } from '../../api/approvals.ts';
 import { can } from '../../api/session.ts';
-import { ConfirmDialog } from '../../components/Dialog.tsx';
 import { FormError } from '../../components/FormError.tsx';
 import { EmptyState, Loading, Section } from '../../components/Page.tsx';
-import { useToast } from '../../components/Toasts.tsx';
 import { useShell } from '../../shell/useWorkspace.ts';
 import { ComplianceRuleDialog, KIND_LABEL } from './ComplianceRuleDialog.tsx';
 import { describeScope, useScopeNames } from './ScopeFields.tsx';
+import { DeleteConfirm, RowActions } from './RuleRowParts.tsx';
 import '../../styles/approvals.css';
 
 /** What a rule checks, in a line. */
@@ -34,18 +31,8 @@ export function ComplianceRules() {
   const manage = can(workspace, 'compliance.manage');
   const rules = useComplianceRules(workspace.id);
   const names = useScopeNames();
-  const client = useQueryClient();
-  const toast = useToast();
   const [editing, setEditing] = useState<ComplianceRule | 'new' | null>(null);
   const [deleting, setDeleting] = useState<ComplianceRule | null>(null);
-  const remove = useMutation({
-    mutationFn: (rule: ComplianceRule) => del(`/workspaces/${workspace.id}/compliance-rules/${rule.id}`),
-    onSuccess: (_answer, rule) => {
-      setDeleting(null);
-      toast(`Rule “${rule.name}” deleted.`);
-      void client.invalidateQueries({ queryKey: complianceRulesKey(workspace.id) });
-    },
-  });
   return (
     <Section
       title="Compliance rules"
@@ -88,45 +75,20 @@ export function ComplianceRules() {
                   </span>
                   <span className="small muted">{scope.length ? scope.join(' · ') : 'Every post'}</span>
                 </div>
-                {manage && (
-                  <div className="rule-row__actions">
-                    <button type="button" className="button button--small" aria-label={`Edit ${rule.name}`} onClick={() => setEditing(rule)}>
-                      Edit
-                    </button>
-                    <button
-                      type="button"
-                      className="button button--small button--ghost-danger"
-                      aria-label={`Delete ${rule.name}`}
-                      onClick={() => setDeleting(rule)}
-                    >
-                      Delete
-                    </button>
-                  </div>
-                )}
+                {manage && <RowActions name={rule.name} onEdit={() => setEditing(rule)} onDelete={() => setDeleting(rule)} />}
               </li>
             );
           })}
         </ul>
       )}
       <ComplianceRuleDialog open={editing !== null} rule={editing === 'new' ? null : editing} onClose={() => setEditing(null)} />
-      <ConfirmDialog
-        open={deleting !== null}
-        title="Delete rule"
-        message={
-          deleting && (
-            <p>
-              Delete the rule <strong>{deleting.name}</strong>? Posts are no longer checked against it.
-            </p>
-          )
-        }
-        confirmLabel="Delete rule"
-        busy={remove.isPending}
-        error={<FormError error={remove.error} />}
-        onConfirm={() => deleting && remove.mutate(deleting)}
-        onClose={() => {
-          setDeleting(null);
-          remove.reset();
-        }}
+      <DeleteConfirm
+        item={deleting}
+        noun="rule"
+        path={`/workspaces/${workspace.id}/compliance-rules/${deleting?.id}`}
+        listKey={complianceRulesKey(workspace.id)}
+        consequence="Posts are no longer checked against it."
+        onClose={() => setDeleting(null)}
       />
     </Section>
   );

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { form } from '../helpers/multipart.ts';
+import { waitFor } from '../helpers/wait.ts';
 import { eq } from 'drizzle-orm';
 import { BACKENDS } from '../helpers/db.ts';
 import { createTestApp, memberWithRole, setupOwner, type Client, type TestApp } from '../helpers/app.ts';
@@ -26,14 +27,6 @@ async function postsOnNetwork(account: TestAccount) {
   const { data } = await account.agent.com.atproto.repo.listRecords({ repo: account.did, collection: 'app.bsky.feed.post', limit: 100 });
   return data.records.map((r) => ({ uri: r.uri, text: (r.value as { text: string }).text }));
 }
-
-const waitFor = async (check: () => Promise<boolean>, timeoutMs = 30_000) => {
-  const start = Date.now();
-  while (!(await check())) {
-    if (Date.now() - start > timeoutMs) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-};
 
 describe.each(BACKENDS)('publishing to Bluesky (%s)', (backend) => {
   let t: TestApp;

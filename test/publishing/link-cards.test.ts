@@ -12,6 +12,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS } from '../helpers/db.ts';
 import { form } from '../helpers/multipart.ts';
+import { waitFor } from '../helpers/wait.ts';
 import { createTestApp, setupOwner, type Client, type TestApp } from '../helpers/app.ts';
 import { startAtprotoNetwork, type LocalAtprotoNetwork, type TestAccount } from '../connectors/atproto-network.ts';
 import { connectorsFrom } from '../../src/core/chorus.ts';
@@ -56,14 +57,6 @@ interface PostRecord {
   text: string;
   embed?: { $type: string; external?: { uri: string; title: string; description: string; thumb?: { mimeType: string; size: number } } };
 }
-
-const waitFor = async (check: () => Promise<boolean>, timeoutMs = 30_000) => {
-  const start = Date.now();
-  while (!(await check())) {
-    if (Date.now() - start > timeoutMs) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-};
 
 describe.each(BACKENDS)('link cards published to Bluesky (%s)', (backend) => {
   let t: TestApp;

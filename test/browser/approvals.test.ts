@@ -178,6 +178,7 @@ describe('approvals in the web app', () => {
     await carl.page.goto(`${url}/w/${workspaceId}/publish/posts/${postId}`);
     const done = carl.page.getByRole('region', { name: 'Approval' });
     await done.getByText('Approved', { exact: true }).waitFor();
+    await done.getByRole('list', { name: 'Decisions' }).getByText(APPROVER.name).waitFor();
     await done.getByText('Lovely, ship it.').waitFor();
     const csvHref = await done.getByRole('link', { name: 'Download approval history (CSV)' }).getAttribute('href');
     const csv = await carl.context.request.get(`${url}${csvHref}`);

@@ -77,6 +77,18 @@ export function ApprovalCard({ item, profiles, members, teams }: Props) {
               {item.status === 'pending' && item.stepName && <span className="muted"> · step “{item.stepName}”</span>}
             </dd>
           </div>
+          {item.decidedAt && (
+            <div>
+              <dt>Decided</dt>
+              <dd>{formatZoned(item.decidedAt, zone, 'cccc d LLLL, HH:mm')}</dd>
+            </div>
+          )}
+          {item.bypassReason && (
+            <div>
+              <dt>Bypassed because</dt>
+              <dd>{item.bypassReason}</dd>
+            </div>
+          )}
           {item.content.tags.length > 0 && (
             <div>
               <dt>Tags</dt>
@@ -91,7 +103,7 @@ export function ApprovalCard({ item, profiles, members, teams }: Props) {
             <PostPreview key={v.variantId} profile={profileFor(profiles, v)} text={v.text} media={mediaOf(v.mediaIds)} />
           ))}
         </div>
-        <DecisionList decisions={item.decisions} steps={item.steps} zone={zone} />
+        <DecisionList decisions={item.decisions} steps={item.steps} zone={zone} members={members} />
         {item.status === 'pending' && <DecisionForm item={item} />}
         <p className="small">
           <Link to={`/w/${workspace.id}/publish/posts/${item.postId}`}>Open the post</Link>

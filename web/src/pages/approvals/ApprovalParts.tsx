@@ -73,14 +73,24 @@ export function StepProgress({
 }
 
 /** Who decided what, with their comments, oldest first. */
-export function DecisionList({ decisions, steps, zone }: { decisions: readonly Decision[]; steps: readonly WorkflowStep[]; zone: string }) {
+export function DecisionList({
+  decisions,
+  steps,
+  zone,
+  members = [],
+}: {
+  decisions: readonly Decision[];
+  steps: readonly WorkflowStep[];
+  zone: string;
+  members?: readonly Member[];
+}) {
   if (decisions.length === 0) return null;
   return (
     <ul className="decisions" aria-label="Decisions">
       {decisions.map((d, i) => (
         <li key={d.id ?? i} className={`decision decision--${d.decision}`}>
           <span className="decision__head">
-            <strong>{d.userLabel}</strong> {DECISION_LABEL[d.decision]}
+            <strong>{members.find((m) => m.userId === d.userId)?.name ?? d.userLabel}</strong> {DECISION_LABEL[d.decision]}
             {steps[d.step] && steps.length > 1 && <span className="muted"> at “{steps[d.step]!.name}”</span>}
             <span className="muted small">
               {' · '}

@@ -72,7 +72,7 @@ export function ApprovalPanel({ postId, when, onChange }: { postId: string; when
       )}
       <Reasons reasons={approval.reasons} />
       <StepProgress steps={approval.steps} currentStep={approval.currentStep} status={approval.status} members={members.data} teams={teams.data} />
-      <DecisionList decisions={decisions} steps={approval.steps} zone={zone} />
+      <DecisionList decisions={decisions} steps={approval.steps} zone={zone} members={members.data} />
       {bypassReason && <p className="small">Bypassed: {bypassReason}</p>}
       <FormError error={withdraw.error} />
       <div className="approval-panel__actions">

@@ -102,6 +102,12 @@ export interface ConnectorInfo {
    * that stopped after a checkpoint can be resumed without posting twice.
    */
   checkpoints?: boolean;
+  /**
+   * Who makes a link's card: 'poster' when the network shows only what the poster sends (title,
+   * description, thumbnail: Bluesky, LinkedIn); otherwise the network reads the page itself and
+   * needs nothing but the URL.
+   */
+  linkCards?: 'poster' | 'network';
 }
 
 // ---------------------------------------------------------------- credentials and connecting

@@ -46,6 +46,8 @@ export async function fetchLinkCard(previewer: LinkPreviewer, connector: Connect
   if (!first) return undefined;
   // Tracking replaces every URL in order, so the first URL published stands for the first written.
   const url = findUrls(request.published)[0]?.url ?? first.url;
+  // A network that reads the page itself needs only the URL: nothing to fetch here.
+  if (connector.info.linkCards !== 'poster') return { url };
   const deadline = Date.now() + budgetMs;
   // Only the site is logged: a URL's path or query may carry a token.
   const site = hostOf(first.url);

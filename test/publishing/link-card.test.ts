@@ -12,6 +12,7 @@ import { createLogger } from '../../src/core/logger.ts';
 import { createBlueskyConnector } from '../../src/connectors/bluesky/connector.ts';
 import { createInstagramConnector } from '../../src/connectors/instagram/connector.ts';
 import { createLinkedInConnector } from '../../src/connectors/linkedin/connector.ts';
+import { createMastodonConnector } from '../../src/connectors/mastodon/connector.ts';
 import type { Credentials } from '../../src/connectors/connector.ts';
 import { createLinkPreviewer } from '../../src/links/preview/service.ts';
 import { fetchLinkCard } from '../../src/publishing/link-card.ts';
@@ -74,6 +75,8 @@ describe('the link card a post goes out with', () => {
     expect(await fetchLinkCard(previewer(), bluesky, { written: text, published: text, hasMedia: true }, logger)).toBeUndefined();
     expect(await fetchLinkCard(previewer(), createInstagramConnector(), { written: text, published: text, hasMedia: false }, logger)).toBeUndefined();
     expect(await fetchLinkCard(previewer(), bluesky, { written: 'no link here', published: 'no link here', hasMedia: false }, logger)).toBeUndefined();
+    // Mastodon reads the page itself: it gets the URL, and Chorus fetches nothing.
+    expect(await fetchLinkCard(previewer(), createMastodonConnector(), { written: text, published: text, hasMedia: false }, logger)).toEqual({ url: `${base}/post` });
     expect(hits.get('/post') ?? 0).toBe(before);
   });
 

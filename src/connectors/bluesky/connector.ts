@@ -45,6 +45,7 @@ export const blueskyInfo: ConnectorInfo = {
     },
   },
   publishIdempotency: 'client-key',
+  linkCards: 'poster',
 };
 
 export function createBlueskyConnector(ctx: ConnectorContext = {}): Connector {

@@ -46,6 +46,7 @@ export const linkedinInfo: ConnectorInfo = {
     },
   },
   publishIdempotency: 'none',
+  linkCards: 'poster',
 };
 
 export interface LinkedInOptions {

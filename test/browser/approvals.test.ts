@@ -87,7 +87,7 @@ describe('approvals in the web app', () => {
   });
 
   it('a contributor submits a post, an approver approves it, and it publishes once at its time', async () => {
-    // The owner sets up the workflow in Settings → Approval workflows.
+    // The owner sets up the workflow in Settings → Approvals.
     await ownerPage.goto(`${url}/w/${workspaceId}/settings/approvals`);
     await ownerPage.getByText('No approval workflows').waitFor();
     await ownerPage.getByRole('button', { name: 'New workflow' }).click();

@@ -38,7 +38,7 @@ export function Approvals() {
         <div className="card">
           <EmptyState title={tab.empty}>
             <p className="muted">
-              Posts go through approval when a workflow in <Link to={`/w/${workspace.id}/settings/approvals`}>Settings → Approval workflows</Link> matches them.
+              Posts go through approval when a workflow in <Link to={`/w/${workspace.id}/settings/approvals`}>Settings → Approvals</Link> matches them.
             </p>
           </EmptyState>
         </div>

@@ -14,8 +14,8 @@ export function SettingsLayout() {
     { to: 'teams', label: 'Teams' },
     { to: 'saved-replies', label: 'Saved replies' },
     { to: 'inbox', label: 'Inbox' },
-    { to: 'approvals', label: 'Approval workflows' },
-    { to: 'compliance', label: 'Compliance rules' },
+    { to: 'approvals', label: 'Approvals' },
+    { to: 'compliance', label: 'Compliance' },
     ...(can(shell.workspace, 'audit.read') ? [{ to: 'audit', label: 'Audit log' }] : []),
     { to: 'account', label: 'Account' },
   ];

@@ -268,6 +268,17 @@ describe('the inbox in the web app', () => {
       ['outbound', expected],
     ]);
     expect(detail.notes.map((n: { body: string; authorName: string }) => [n.authorName, n.body])).toEqual([[OWNER.name, 'Customer since 2019, replace without asking for photos.']]);
+
+    // On a phone: the views and the queue, then the conversation alone with a way back.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto(`${url}/w/${workspaceId}/inbox`);
+    await views.getByRole('button', { name: /^Mine/ }).waitFor();
+    await praise.getByRole('button').click();
+    await page.getByRole('region', { name: 'Conversation with Casey Customer' }).getByText('love the new colours').waitFor();
+    expect(await list.isVisible()).toBe(false);
+    await page.getByRole('button', { name: 'Back to the list' }).click();
+    await praise.waitFor();
+    await shot(page, 'phone');
     await context.close();
   }, 180_000);
 });

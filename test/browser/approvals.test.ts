@@ -190,6 +190,37 @@ describe('approvals in the web app', () => {
     // The post waits about 40 seconds for its time, on a machine that may be busy.
   }, 180_000);
 
+  it('an approver asks for changes with a comment, and the author sees it on the post, back to draft', async () => {
+    const carl = await signIn(CONTRIBUTOR);
+    await carl.page.getByRole('link', { name: 'New post' }).click();
+    await carl.page.getByRole('button', { name: `@${alice.handle}` }).click();
+    const text = `Weekend brunch, prices to follow ${Date.now()}`;
+    await carl.page.getByLabel('Text', { exact: true }).fill(text);
+    await carl.page.getByRole('status').filter({ hasText: /^Saved$/ }).waitFor();
+    await carl.page.getByRole('button', { name: 'Submit for approval' }).click();
+    await carl.page.getByRole('region', { name: 'Approval' }).getByText('Awaiting approval').waitFor();
+    const postId = new URL(carl.page.url()).pathname.split('/').pop()!;
+
+    const ada = await signIn(APPROVER);
+    await ada.page.goto(`${url}/w/${workspaceId}/approvals`);
+    const item = ada.page.getByRole('list', { name: 'Waiting for me' }).getByRole('listitem', { name: `Post by ${CONTRIBUTOR.name}` });
+    await item.getByText(text).waitFor();
+    await item.getByLabel('Comment').fill('Please add the prices before it goes out.');
+    await item.getByRole('button', { name: 'Request changes' }).click();
+    await ada.page.getByRole('status').filter({ hasText: 'Changes requested.' }).waitFor();
+    await ada.context.close();
+
+    await carl.page.reload();
+    const panel = carl.page.getByRole('region', { name: 'Approval' });
+    await panel.getByText('Changes requested', { exact: true }).waitFor();
+    await panel.getByText('Please add the prices before it goes out.').waitFor();
+    await carl.page.getByRole('button', { name: 'Submit for approval' }).waitFor();
+    const view = (await api(carl.context.request, 'GET', `/workspaces/${workspaceId}/posts/${postId}`)) as { variants: VariantView[] };
+    expect(view.variants.map((v) => v.status)).toEqual(['draft']);
+    await shot(carl.page, 'changes-requested');
+    await carl.context.close();
+  }, 90_000);
+
   it('compliance rules: a bad pattern is refused with the reason, and a banned term stops scheduling', async () => {
     await ownerPage.goto(`${url}/w/${workspaceId}/settings/compliance`);
     await ownerPage.getByRole('button', { name: 'New rule' }).click();

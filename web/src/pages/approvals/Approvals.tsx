@@ -38,7 +38,7 @@ export function Approvals() {
         <div className="card">
           <EmptyState title={tab.empty}>
             <p className="muted">
-              Posts go through approval when a workflow in <Link to={`/w/${workspace.id}/settings/approvals`}>Settings → Approvals</Link> matches them.
+              A contributor’s post, and any post a workflow in <Link to={`/w/${workspace.id}/settings/approvals`}>Settings → Approvals</Link> matches, waits here for a decision.
             </p>
           </EmptyState>
         </div>

@@ -24,24 +24,39 @@ export interface SyncLogger {
   warn(details: object, message: string): void;
 }
 
-export async function syncProfile(chorus: Chorus, profileId: string, logger: SyncLogger): Promise<{ added: number } | null> {
+/** What a sync found, and when the profile should be read again. */
+export interface SyncResult {
+  added: number;
+  /** A full page came back: more is waiting, read again at once. */
+  more: boolean;
+  nextSyncAt: Date;
+}
+
+/** Items asked for per read; a full page means the network has more. */
+const PAGE_SIZE = 100;
+
+export async function syncProfile(chorus: Chorus, profileId: string, logger: SyncLogger): Promise<SyncResult | null> {
   const [profile] = await chorus.db.select().from(socialProfiles).where(eq(socialProfiles.id, profileId));
   if (!profile || profile.status !== 'active') return null;
   const connector = connectorOrThrow(chorus, profile.network);
   if (!INBOX_CAPABILITIES.some((c) => connector.info.capabilities.includes(c))) return null;
   const [state] = await chorus.db.select().from(inboxCursors).where(eq(inboxCursors.profileId, profileId));
+  const startedAt = now();
   let page;
   try {
     const credentials = await credentialsFor(chorus, profile);
-    page = await connector.fetchConversations(credentials, { since: state?.cursor ?? null, limit: 100 });
+    page = await connector.fetchConversations(credentials, { since: state?.cursor ?? null, limit: PAGE_SIZE });
   } catch (error) {
     const failures = (state?.failures ?? 0) + 1;
     const wait = error instanceof RateLimited && error.retryAfterSeconds ? error.retryAfterSeconds : Math.min(MAX_BACKOFF_SECONDS, 30 * 2 ** (failures - 1));
     const values = { failures, lastError: error instanceof Error ? error.message : String(error), nextSyncAt: addSeconds(now(), wait) };
     await chorus.db.insert(inboxCursors).values({ profileId, ...values }).onConflictDoUpdate({ target: inboxCursors.profileId, set: values });
     logger.warn({ err: error, profileId, failures, retryInSeconds: wait }, 'inbox sync failed');
-    return null;
+    return { added: 0, more: false, nextSyncAt: values.nextSyncAt };
   }
+  // The interval runs from the start of this read, so a profile is read every interval, not every
+  // interval plus however long the read took.
+  const nextSyncAt = addSeconds(startedAt, chorus.config.inboxSyncSeconds);
   const items = [...page.items].sort((a, b) => a.createdAt.localeCompare(b.createdAt));
   const added = await chorus.db.transaction(async (tx) => {
     let count = 0;
@@ -51,12 +66,12 @@ export async function syncProfile(chorus: Chorus, profileId: string, logger: Syn
       lastSyncedAt: now(),
       failures: 0,
       lastError: null,
-      nextSyncAt: addSeconds(now(), chorus.config.inboxSyncSeconds),
+      nextSyncAt,
     };
     await tx.insert(inboxCursors).values({ profileId, ...values }).onConflictDoUpdate({ target: inboxCursors.profileId, set: values });
     return count;
   });
-  return { added };
+  return { added, more: page.items.length >= PAGE_SIZE, nextSyncAt };
 }
 
 const priorityRank = (p: (typeof PRIORITIES)[number]) => PRIORITIES.indexOf(p);

@@ -3,6 +3,7 @@ import { useUpdateConversations, type ConversationChange, type ConversationListI
 import type { Member, Team } from '../../api/types.ts';
 import { FormError } from '../../components/FormError.tsx';
 import { useToast } from '../../components/Toasts.tsx';
+import { NamedOptions } from './Options.tsx';
 
 interface Props {
   workspaceId: string;
@@ -61,11 +62,7 @@ export function BulkBar({ workspaceId, selected, members, teams, onDone }: Props
       >
         <option value="">Assign to…</option>
         <option value="none">Nobody</option>
-        {members.map((m) => (
-          <option key={m.userId} value={m.userId}>
-            {m.name}
-          </option>
-        ))}
+        <NamedOptions items={members} />
       </select>
       <select
         aria-label="Assign selected to a team"
@@ -79,11 +76,7 @@ export function BulkBar({ workspaceId, selected, members, teams, onDone }: Props
       >
         <option value="">Team…</option>
         <option value="none">No team</option>
-        {teams.map((t) => (
-          <option key={t.id} value={t.id}>
-            {t.name}
-          </option>
-        ))}
+        <NamedOptions items={teams} />
       </select>
       <form
         className="inbox-bulk__tag"

@@ -5,7 +5,7 @@ import { FormError } from '../../components/FormError.tsx';
 import { NetworkIcon, networkName } from '../../components/NetworkIcon.tsx';
 import { Loading } from '../../components/Page.tsx';
 import { capitalise } from '../../lib/format.ts';
-import { EnumOptions } from './EnumOptions.tsx';
+import { EnumOptions, NamedOptions } from './Options.tsx';
 import { TagInput } from '../publishing/TagInput.tsx';
 import { AuthorPanel } from './AuthorPanel.tsx';
 import { NoteBox } from './NoteBox.tsx';
@@ -75,22 +75,14 @@ export function ConversationPane({ workspaceId, conversationId, members, teams, 
             <span>Assignee</span>
             <select value={c.assigneeUserId ?? ''} onChange={(e) => change({ assigneeUserId: e.target.value || null })}>
               <option value="">Nobody</option>
-              {members.map((m) => (
-                <option key={m.userId} value={m.userId}>
-                  {m.name}
-                </option>
-              ))}
+              <NamedOptions items={members} />
             </select>
           </label>
           <label>
             <span>Team</span>
             <select value={c.assigneeTeamId ?? ''} onChange={(e) => change({ assigneeTeamId: e.target.value || null })}>
               <option value="">No team</option>
-              {teams.map((t) => (
-                <option key={t.id} value={t.id}>
-                  {t.name}
-                </option>
-              ))}
+              <NamedOptions items={teams} />
             </select>
           </label>
           <label>

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { PRIORITY_LEVELS, STATUSES, type InboxFilters } from '../../api/inbox.ts';
-import { EnumOptions } from './EnumOptions.tsx';
+import { EnumOptions } from './Options.tsx';
 
 export const SEARCH_BOX_ID = 'inbox-search';
 

@@ -1,5 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import { get, query } from './client.ts';
+import type { CheckableRule } from '../../../src/approvals/compliance-check.ts';
 import type {
   ApprovalDecision,
   ApprovalStatus,
@@ -38,16 +39,8 @@ export interface ApprovalWorkflow {
 /** What the server takes to create or replace a workflow. */
 export type WorkflowInput = Omit<ApprovalWorkflow, 'id' | 'position'>;
 
-export interface ComplianceRule {
-  id: string;
-  name: string;
-  description: string;
-  kind: ComplianceRuleKind;
-  config: ComplianceRuleConfig;
-  effect: ComplianceEffect;
-  scope: PostScope;
-  enabled: boolean;
-}
+/** A rule as the server lists it: the same fields the checker reads. */
+export type ComplianceRule = CheckableRule;
 
 export type ComplianceRuleInput = Omit<ComplianceRule, 'id'>;
 

@@ -2,7 +2,7 @@ import { and, desc, eq, gt, isNull, ne, or } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Chorus } from '../core/chorus.ts';
 import type { Queryable } from '../core/db.ts';
-import { newId, randomToken } from '../core/crypto.ts';
+import { newId } from '../core/crypto.ts';
 import { AppError, invalid } from '../core/errors.ts';
 import { now } from '../core/clock.ts';
 import { users } from '../auth/schema.ts';
@@ -12,6 +12,8 @@ import { connectError, connectorOrThrow, credentialsFor, findProfile } from '../
 import { conversations, messages } from './schema.ts';
 import { findConversation } from './service.ts';
 import { networkThreadId } from './threads.ts';
+import { SENDING_PREFIX } from './sync.ts';
+import { OutcomeUnknown } from '../connectors/errors.ts';
 import type { Viewer } from './visibility.ts';
 
 export const replyInput = z.object({
@@ -24,8 +26,6 @@ export const replyInput = z.object({
   force: z.boolean().default(false),
 });
 
-/** Marks a reply being sent, before the network has given it an id. */
-const SENDING = 'sending:';
 
 /**
  * Refuses a reply when someone else answered since the client loaded the conversation (the
@@ -96,7 +96,7 @@ export async function replyToConversation(chorus: Chorus, actor: Actor, viewer: 
       conversationId: id,
       workspaceId,
       profileId: profile.id,
-      remoteId: `${SENDING}${messageId}`,
+      remoteId: `${SENDING_PREFIX}${messageId}`,
       direction: 'outbound',
       kind: conversation.kind,
       text: input.text,
@@ -110,8 +110,16 @@ export async function replyToConversation(chorus: Chorus, actor: Actor, viewer: 
     });
   });
   const sent = await connector
-    .reply(credentials, { inReplyTo: target.remoteId, text: input.text, idempotencyKey: `chorus-reply-${randomToken(12)}`, threadId: networkThreadId(conversation.remoteThreadId) })
+    // One key per reply: networks that de-duplicate (Bluesky's record key, Mastodon's header) keep it single.
+    .reply(credentials, { inReplyTo: target.remoteId, text: input.text, idempotencyKey: `chorus-reply-${messageId}`, threadId: networkThreadId(conversation.remoteThreadId) })
     .catch(async (error: unknown) => {
+      if (error instanceof OutcomeUnknown) {
+        // It may be on the network: the reply stays in the thread as unconfirmed, and the next sync
+        // that reads it back confirms it (sync.ts). Sending it again could answer twice.
+        throw new AppError(503, 'reply_unconfirmed', `${profile.network} did not confirm whether it took this reply. It stays in the thread as unconfirmed; the next sync confirms it if it went out. Check the conversation on the network before sending it again.`, {
+          messageId,
+        });
+      }
       await db.delete(messages).where(eq(messages.id, messageId));
       return connectError(error);
     });

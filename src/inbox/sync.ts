@@ -1,4 +1,4 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, like, sql } from 'drizzle-orm';
 import type { Chorus } from '../core/chorus.ts';
 import type { Tx } from '../core/db.ts';
 import { newId } from '../core/crypto.ts';
@@ -12,6 +12,8 @@ import { route } from './routing.ts';
 import { networkThreadId, threadKey } from './threads.ts';
 
 export const INBOX_CAPABILITIES = ['mentions', 'comments', 'dms'] as const;
+/** remote_id of a reply Chorus sent that the network has not confirmed yet (see reply.ts). */
+export const SENDING_PREFIX = 'sending:';
 const MAX_BACKOFF_SECONDS = 30 * 60;
 
 /**
@@ -164,6 +166,18 @@ async function fileMessage(tx: Tx, profile: SocialProfile, item: ConversationIte
         tags: [...new Set([...current.tags, ...(decision?.tags ?? [])])],
       })
       .where(eq(conversations.id, current.id));
+  }
+  if (outbound) {
+    // Our own reply, read back: if Chorus sent it but the network never confirmed it, this is it.
+    const [unconfirmed] = await tx
+      .select({ id: messages.id })
+      .from(messages)
+      .where(and(eq(messages.conversationId, conversation!.id), like(messages.remoteId, `${SENDING_PREFIX}%`), eq(messages.text, item.text)))
+      .limit(1);
+    if (unconfirmed) {
+      await tx.update(messages).set({ remoteId: item.id, url: item.url ?? null, sentAt }).where(eq(messages.id, unconfirmed.id));
+      return true;
+    }
   }
   await tx.insert(messages).values({
     id: newId(),

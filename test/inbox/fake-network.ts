@@ -40,7 +40,7 @@ export function fakeInboxNetwork() {
   } as unknown as Connector;
 
   /** A customer's message to this account, filed by the next sync. */
-  function says(accountId: string, item: { id: string; text: string; from?: string; name?: string | null; threadId?: string; inReplyTo?: string; kind?: ConversationItem['kind']; at?: Date }) {
+  function says(accountId: string, item: { id: string; text: string; from?: string; authorId?: string; name?: string | null; threadId?: string; inReplyTo?: string; kind?: ConversationItem['kind']; at?: Date }) {
     const from = item.from ?? 'carla';
     const list = waiting.get(accountId) ?? [];
     list.push({
@@ -49,7 +49,7 @@ export function fakeInboxNetwork() {
       text: item.text,
       createdAt: (item.at ?? new Date()).toISOString(),
       author: {
-        id: `user-${from}`,
+        id: item.authorId ?? `user-${from}`,
         handle: `${from}@social.example`,
         ...(item.name === null ? {} : { displayName: item.name ?? from[0]!.toUpperCase() + from.slice(1) }),
       },

@@ -7,7 +7,7 @@ import { newId } from '../../src/core/crypto.ts';
 import { addSeconds, now, resetClock, setClock } from '../../src/core/clock.ts';
 import { complianceRules } from '../../src/approvals/schema.ts';
 import { messages } from '../../src/inbox/schema.ts';
-import { Rejected } from '../../src/connectors/errors.ts';
+import { OutcomeUnknown, Rejected } from '../../src/connectors/errors.ts';
 import { connectFakeProfile, fakeInboxNetwork } from './fake-network.ts';
 
 type Member = Awaited<ReturnType<typeof memberWithRole>>;
@@ -143,6 +143,24 @@ describe.each(BACKENDS)('replying from the inbox (%s)', (backend) => {
     expect(thread.filter((m) => m.remoteId.startsWith('sending:'))).toEqual([]);
     // Nothing is left claiming the conversation: the next answer goes through.
     expect((await ben.api.request('POST', ws(`/inbox/${conversationId}/reply`), { text: 'Ben: all good', lastSeenMessageId: latest })).statusCode).toBe(201);
+  });
+
+  it('keeps a reply the network did not confirm, and the sync that reads it back confirms it without a copy', async () => {
+    const latest = (await ana.api.request('GET', ws(`/inbox/${conversationId}`))).json().messages.at(-1).id;
+    network.failures.push(new OutcomeUnknown('mastodon', 'the request timed out'));
+    const unsure = await ana.api.request('POST', ws(`/inbox/${conversationId}/reply`), { text: 'Sorry, checking now', lastSeenMessageId: latest });
+    expect(unsure.statusCode).toBe(503);
+    expect(unsure.json().error.code).toBe('reply_unconfirmed');
+    const pending = (await t.database.db.select().from(messages).where(eq(messages.conversationId, conversationId))).filter((m) => m.text === 'Sorry, checking now');
+    expect(pending).toHaveLength(1);
+    expect(pending[0]!.remoteId).toMatch(/^sending:/);
+    // It did go out: the next sync reads it back from the brand's own account.
+    network.says('acct', { id: 'sent-late', text: 'Sorry, checking now', authorId: 'acct', from: 'brand', threadId: 'm-1', inReplyTo: 'm-1', kind: 'reply' });
+    const profileId = (await ana.api.request('GET', ws(`/inbox/${conversationId}`))).json().conversation.profileId;
+    await owner.request('POST', ws(`/profiles/${profileId}/sync`));
+    const after = (await t.database.db.select().from(messages).where(eq(messages.conversationId, conversationId))).filter((m) => m.text === 'Sorry, checking now');
+    expect(after).toHaveLength(1);
+    expect(after[0]).toMatchObject({ id: pending[0]!.id, remoteId: 'sent-late', sentByUserId: ana.userId });
   });
 
   it('never sends a reply that a blocking compliance rule refuses', async () => {

@@ -18,7 +18,7 @@ const managerRoles = new Set(['owner', 'admin']);
  * A post's approval in the composer: where it stands, who decided what, and what the reader may do
  * about it (withdraw it, or bypass it as an owner or admin).
  */
-export function ApprovalPanel({ postId, when, onChange }: { postId: string; when?: string; onChange: (saved: PostWithVariants) => void }) {
+export function ApprovalPanel({ postId, onChange }: { postId: string; onChange: (saved: PostWithVariants) => void }) {
   const { workspace, session } = useShell();
   const zone = workspace.timezone;
   const client = useQueryClient();
@@ -90,32 +90,20 @@ export function ApprovalPanel({ postId, when, onChange }: { postId: string; when
           Download approval history (CSV)
         </a>
       </div>
-      <BypassDialog open={bypassing} postId={postId} when={when} onClose={() => setBypassing(false)} onDone={refresh} />
+      <BypassDialog open={bypassing} postId={postId} onClose={() => setBypassing(false)} onDone={refresh} />
     </section>
   );
 }
 
-function BypassDialog({
-  open,
-  postId,
-  when,
-  onClose,
-  onDone,
-}: {
-  open: boolean;
-  postId: string;
-  when?: string;
-  onClose: () => void;
-  onDone: () => Promise<void>;
-}) {
+function BypassDialog({ open, postId, onClose, onDone }: { open: boolean; postId: string; onClose: () => void; onDone: () => Promise<void> }) {
   const { workspace } = useShell();
   const toast = useToast();
   const id = useId();
   const [reason, setReason] = useState('');
   const [missing, setMissing] = useState(false);
   const bypass = useMutation({
-    mutationFn: () =>
-      postRequest(`/workspaces/${workspace.id}/posts/${postId}/bypass-approval`, { reason: reason.trim(), ...(when ? { when: { localTime: when } } : {}) }),
+    // Without a time, the server keeps the times the author asked for.
+    mutationFn: () => postRequest(`/workspaces/${workspace.id}/posts/${postId}/bypass-approval`, { reason: reason.trim() }),
     onSuccess: async () => {
       onClose();
       setReason('');
@@ -147,7 +135,11 @@ function BypassDialog({
         <div className={`field${missing ? ' field--invalid' : ''}`}>
           <label htmlFor={`${id}-reason`}>Reason</label>
           <textarea id={`${id}-reason`} rows={3} value={reason} aria-invalid={missing || undefined} onChange={(event) => setReason(event.target.value)} />
-          {missing && <p className="field__error">Say why this post skips approval.</p>}
+          {missing ? (
+            <p className="field__error">Say why this post skips approval.</p>
+          ) : (
+            <p className="field__hint">At least 10 characters; it stays with the post’s history.</p>
+          )}
         </div>
         <FormError error={bypass.error} />
         <div className="form-actions">

@@ -423,7 +423,7 @@ function ComposerForm({ initial, onCreated }: { initial: PostWithVariants | unde
             )}
           </div>
           {!maySchedule && <p className="muted small">Your role writes posts; submitting one sends it for approval, and it is scheduled at this time once approved.</p>}
-          {draft.postId && <ApprovalPanel postId={draft.postId} when={localTime(day, time)} onChange={afterPublishAction} />}
+          {draft.postId && <ApprovalPanel postId={draft.postId} onChange={afterPublishAction} />}
           {draft.postId && <PostNotes postId={draft.postId} />}
           <ConfirmDialog
             open={deleting}

@@ -125,7 +125,8 @@ function ComposerForm({ initial, onCreated }: { initial: PostWithVariants | unde
   const count = useTextCounter();
 
   // Schedule picker: the post's time, or tomorrow 09:00, in the workspace's zone.
-  const firstScheduled = scheduled[0]?.scheduledAt;
+  // A post waiting for approval keeps the time its author asked for.
+  const firstScheduled = (scheduled[0] ?? variants.find((v) => v.status === 'pending_approval'))?.scheduledAt;
   const initialWhen = firstScheduled ? DateTime.fromISO(firstScheduled, { zone }) : DateTime.now().setZone(zone).plus({ days: 1 }).set({ hour: 9, minute: 0 });
   const [day, setDay] = useState(initialWhen.toISODate() ?? '');
   const [time, setTime] = useState(initialWhen.toFormat('HH:mm'));

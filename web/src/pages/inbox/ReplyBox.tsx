@@ -49,8 +49,14 @@ export function ReplyBox({ workspaceId, detail, replyTo, onClearReplyTo, onReply
       void refresh();
     },
     onError: (error) => {
+      if (!(error instanceof ApiError)) return;
       // Someone else answered meanwhile: show their answer before offering to send anyway.
-      if (error instanceof ApiError && error.code === 'collision') void refresh();
+      if (error.code === 'collision') void refresh();
+      // It may be out already and stays in the thread as unconfirmed: no second copy to send.
+      if (error.code === 'reply_unconfirmed') {
+        setText('');
+        void refresh();
+      }
     },
   });
   const submit = (force = false) => {

@@ -18,6 +18,12 @@ export function Thread({ detail, replyTo, onReplyTo, senderName }: { detail: Con
             <div className="inbox-msg__meta">
               <strong>{entry.message.direction === 'outbound' ? `@${entry.message.authorHandle}` : entry.message.authorName || `@${entry.message.authorHandle}`}</strong>
               {entry.message.sentByUserId && <span className="small muted">sent by {senderName(entry.message.sentByUserId) ?? 'a former member'}</span>}
+              {/* The server's SENDING_PREFIX (src/inbox/sync.ts): recorded, not yet confirmed by the network. */}
+              {entry.message.remoteId.startsWith('sending:') && (
+                <span className="badge badge--warning" title="The network did not confirm this reply yet; the next sync confirms it if it went out.">
+                  Not confirmed yet
+                </span>
+              )}
               <time dateTime={entry.message.sentAt} title={formatDateTime(entry.message.sentAt)} className="muted small">
                 {formatRelative(entry.message.sentAt)}
               </time>

@@ -263,6 +263,8 @@ export interface RemoteAuthor {
   handle: string;
   displayName?: string;
   avatarUrl?: string;
+  /** When the network says (the inbox shows it beside the conversation). */
+  followers?: number;
 }
 
 export interface RemotePost {

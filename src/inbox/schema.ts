@@ -30,6 +30,8 @@ export const conversations = pgTable(
     authorHandle: text('author_handle').notNull(),
     authorName: text('author_name'),
     authorAvatarUrl: text('author_avatar_url'),
+    /** The author's follower count as last seen, when the network tells. */
+    authorFollowers: integer('author_followers'),
     lastMessageAt: timestamp('last_message_at', { withTimezone: true }).notNull(),
     /** Inbound messages nobody has opened since they arrived. */
     unread: integer('unread').notNull().default(0),

@@ -143,6 +143,7 @@ async function fileMessage(tx: Tx, profile: SocialProfile, item: ConversationIte
         authorHandle: item.author.handle,
         authorName: item.author.displayName ?? null,
         authorAvatarUrl: item.author.avatarUrl ?? null,
+        authorFollowers: outbound ? null : (item.author.followers ?? null),
         lastMessageAt: sentAt,
         unread: outbound ? 0 : 1,
         firstInboundAt: outbound ? null : sentAt,
@@ -164,6 +165,8 @@ async function fileMessage(tx: Tx, profile: SocialProfile, item: ConversationIte
         priority: decision?.priority && priorityRank(decision.priority) > priorityRank(current.priority) ? decision.priority : current.priority,
         assigneeTeamId: current.assigneeTeamId ?? current.assigneeUserId ? current.assigneeTeamId : (decision?.teamId ?? null),
         tags: [...new Set([...current.tags, ...(decision?.tags ?? [])])],
+        // The customer's newest count (their own messages only: in a thread others may write too).
+        ...(item.author.followers !== undefined && item.author.id === current.authorRemoteId ? { authorFollowers: item.author.followers } : {}),
       })
       .where(eq(conversations.id, current.id));
   }

@@ -66,6 +66,8 @@ describe.each(BACKENDS)('the inbox on a real AT Protocol network (%s)', (backend
     expect(inbox).toHaveLength(2);
     const problem = inbox.find((c: { lastText: string }) => c.lastText.includes('BROKEN'));
     expect(problem).toMatchObject({ kind: 'mention', priority: 'high', assigneeTeamId: supportTeamId, tags: ['problem'], unread: 1, authorHandle: customer.handle });
+    // The author's follower count, looked up with getProfiles (no one follows the new account yet).
+    expect(problem.authorFollowers).toBe(0);
     const praise = inbox.find((c: { lastText: string }) => c.lastText.includes('colours'));
     expect(praise).toMatchObject({ priority: 'normal', assigneeTeamId: null });
     expect((await owner.request('GET', ws('/inbox?q=broken'))).json().conversations.map((c: { id: string }) => c.id)).toEqual([problem.id]);

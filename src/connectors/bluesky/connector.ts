@@ -22,7 +22,7 @@ import { BLUESKY_MAX_GRAPHEMES } from '../text/bluesky.ts';
 import { BlueskyChat, canUseChat } from './chat.ts';
 import { toConversationItem, toRemotePost } from './read.ts';
 import { BlueskyPublisher, service } from './publish.ts';
-import { ActorsTypeahead, Notifications, Posts, PostRecordValue, ProfileDetailed, SearchAnswer, Session } from './schemas.ts';
+import { ActorsTypeahead, Notifications, Posts, PostRecordValue, ProfileDetailed, ProfilesAnswer, SearchAnswer, Session } from './schemas.ts';
 import { jwtExpiry, NETWORK, parseAtUri, postUrl, Xrpc } from './xrpc.ts';
 import type { z } from 'zod';
 
@@ -194,6 +194,9 @@ export function createBlueskyConnector(ctx: ConnectorContext = {}): Connector {
         if (reachedSince || !cursor || !notifSince) break;
       }
       items.reverse();
+      await addFollowerCounts(items, (actors) =>
+        xrpc.query(service(creds), 'app.bsky.actor.getProfiles', { query: { actors }, token: token(creds), schema: ProfilesAnswer }).then((r) => r.profiles),
+      );
       // DMs, when the app password allows them.
       let chatCursor = since?.chat;
       if (canUseChat(creds.accessToken)) {
@@ -210,6 +213,23 @@ export function createBlueskyConnector(ctx: ConnectorContext = {}): Connector {
       return { items: res.posts.map(toRemotePost), cursor: res.cursor ?? null };
     },
   };
+}
+
+/**
+ * Notifications carry basic profiles without follower counts; getProfiles (25 actors a call) has
+ * them. Best effort: a failed lookup leaves the counts out, never the messages.
+ */
+async function addFollowerCounts(items: ConversationItem[], lookup: (actors: string[]) => Promise<{ did: string; followersCount?: number | undefined }[]>) {
+  const dids = [...new Set(items.map((i) => i.author.id))];
+  const counts = new Map<string, number>();
+  for (let i = 0; i < dids.length; i += 25) {
+    const profiles = await lookup(dids.slice(i, i + 25)).catch(() => []);
+    for (const p of profiles) if (p.followersCount !== undefined) counts.set(p.did, p.followersCount);
+  }
+  for (const item of items) {
+    const followers = counts.get(item.author.id);
+    if (followers !== undefined) item.author.followers = followers;
+  }
 }
 
 /** The cursor is the newest indexedAt seen plus the ids seen at that instant (ties). */

@@ -52,6 +52,8 @@ export const ProfileDetailed = ProfileBasic.extend({
   postsCount: z.number().optional(),
 });
 
+export const ProfilesAnswer = z.object({ profiles: z.array(ProfileDetailed) });
+
 export const PostView = z.object({
   uri: z.string(),
   cid: z.string(),

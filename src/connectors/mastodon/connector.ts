@@ -321,7 +321,13 @@ function conversationItem(s: StatusT, me: string): ConversationItem {
     kind,
     text: htmlToText(s.content),
     createdAt: s.created_at,
-    author: { id: s.account.id, handle: s.account.acct, ...(s.account.display_name ? { displayName: s.account.display_name } : {}), ...(s.account.avatar ? { avatarUrl: s.account.avatar } : {}) },
+    author: {
+      id: s.account.id,
+      handle: s.account.acct,
+      ...(s.account.display_name ? { displayName: s.account.display_name } : {}),
+      ...(s.account.avatar ? { avatarUrl: s.account.avatar } : {}),
+      ...(s.account.followers_count !== undefined ? { followers: s.account.followers_count } : {}),
+    },
     url: s.url ?? s.uri,
     ...(s.in_reply_to_id ? { inReplyTo: s.in_reply_to_id } : {}),
   };

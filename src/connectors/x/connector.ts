@@ -183,7 +183,7 @@ export function createXConnector(ctx: ConnectorContext = {}): Connector {
           max_results: Math.min(Math.max(opts.limit ?? 100, 5), 100),
           'tweet.fields': TWEET_FIELDS,
           expansions: 'author_id',
-          'user.fields': 'username,name,profile_image_url',
+          'user.fields': 'username,name,profile_image_url,public_metrics',
           since_id: since.m,
           pagination_token: token,
         });
@@ -254,7 +254,7 @@ const metricsOf = (t: TweetT): PostMetrics => {
   };
 };
 
-type Users = Map<string, { username: string; name: string; profile_image_url?: string | undefined }>;
+type Users = Map<string, { username: string; name: string; profile_image_url?: string | undefined; public_metrics?: { followers_count: number } | undefined }>;
 
 function toRemote(t: TweetT, users?: Users): RemotePost {
   const u = t.author_id ? users?.get(t.author_id) : undefined;
@@ -282,7 +282,13 @@ function mentionItem(t: TweetT, me: string, users: Users): ConversationItem {
     kind: parent && t.in_reply_to_user_id === me ? 'reply' : quoted ? 'quote' : 'mention',
     text: t.text,
     createdAt: t.created_at ?? '',
-    author: { id: t.author_id ?? '', handle: u?.username ?? t.author_id ?? '', ...(u ? { displayName: u.name } : {}), ...(u?.profile_image_url ? { avatarUrl: u.profile_image_url } : {}) },
+    author: {
+      id: t.author_id ?? '',
+      handle: u?.username ?? t.author_id ?? '',
+      ...(u ? { displayName: u.name } : {}),
+      ...(u?.profile_image_url ? { avatarUrl: u.profile_image_url } : {}),
+      ...(u?.public_metrics?.followers_count !== undefined ? { followers: u.public_metrics.followers_count } : {}),
+    },
     url: tweetUrl(t.id, u?.username),
     ...(parent ? { inReplyTo: parent.id } : {}),
     ...(t.conversation_id ? { threadId: t.conversation_id } : {}),

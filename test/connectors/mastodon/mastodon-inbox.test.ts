@@ -28,6 +28,7 @@ describe('Mastodon inbox', () => {
       ['113512345678900112', 'mention', '@chorusteam is the shop open on Sunday?', 'dana@other.example', undefined],
       ['113512345678900113', 'reply', '@chorusteam one more thing', 'bob@other.example', '113512345678900031'],
     ]);
+    expect(page.items[0]!.author.followers).toBe(1520);
     // No thread id: the inbox continues the conversation of the message answered.
     expect(page.items.every((i) => i.threadId === undefined)).toBe(true);
     expect(page.cursor).toBe('987013');

@@ -40,7 +40,8 @@ describe('X inbox', () => {
       ['1861000000000000051', 'reply', '@chorusteam still waiting on my refund', 'bob', '1861000000000000013', '1861000000000000001'],
       ['1861000000000000052', 'quote', '@chorusteam this, but in oat milk? https://t.co/abc', 'danasky', undefined, '1861000000000000052'],
     ]);
-    expect(page.items[4]!.author).toEqual({ id: '3300000001', handle: 'danasky', displayName: 'Dana Sky', avatarUrl: 'https://pbs.twimg.com/profile_images/2/dana_normal.jpg' });
+    expect(first!.url.searchParams.get('user.fields')).toContain('public_metrics');
+    expect(page.items[4]!.author).toEqual({ id: '3300000001', handle: 'danasky', displayName: 'Dana Sky', avatarUrl: 'https://pbs.twimg.com/profile_images/2/dana_normal.jpg', followers: 5120 });
     expect(page.items[0]!.author).toEqual({ id: '2244994945', handle: 'bob', displayName: 'Bob' });
     expect(page.items[4]!.url).toBe('https://x.com/danasky/status/1861000000000000052');
     expect(JSON.parse(page.cursor!)).toEqual({ m: '1861000000000000052', d: '1861000000000000045' });

@@ -16,7 +16,8 @@ import { othersPresent } from './presence.ts';
 export type Conversation = typeof conversations.$inferSelect;
 
 export const listQuery = z.object({
-  status: z.enum(CONVERSATION_STATUSES).optional(),
+  /** One status, or active: open and pending (everything not closed). */
+  status: z.enum([...CONVERSATION_STATUSES, 'active']).optional(),
   /** me, unassigned (no person nor team), my-team, or a user id. */
   assignee: z.union([z.enum(['me', 'unassigned', 'my-team']), z.uuid()]).optional(),
   /** Held by one of my teams (mine) or by this team. */
@@ -46,6 +47,9 @@ export const updateInput = z
     assigneeTeamId: z.uuid().nullable(),
     priority: z.enum(PRIORITIES),
     tags: z.array(z.string().trim().min(1).max(50)).max(30),
+    /** Added to each conversation's own tags (bulk tagging keeps the tags they had). */
+    addTags: z.array(z.string().trim().min(1).max(50)).min(1).max(30),
+    removeTags: z.array(z.string().trim().min(1).max(50)).min(1).max(30),
   })
   .partial()
   .refine((v) => Object.keys(v).length > 0, { message: 'Give at least one field to change.' });
@@ -57,7 +61,8 @@ export const noteInput = z.object({ body: z.string().trim().min(1).max(5000) });
 export function conversationFilters(viewer: Viewer, workspaceId: string, q: Omit<ListQuery, 'sort' | 'limit' | 'before'>, at: Date = now()): SQL[] {
   const filters: SQL[] = [eq(conversations.workspaceId, workspaceId), visibleProfile(viewer, conversations.profileId)];
   const myTeams = sql`(select ${teamMembers.teamId} from ${teamMembers} where ${teamMembers.userId} = ${viewer.userId})`;
-  if (q.status) filters.push(eq(conversations.status, q.status));
+  if (q.status === 'active') filters.push(ne(conversations.status, 'closed'));
+  else if (q.status) filters.push(eq(conversations.status, q.status));
   if (q.assignee === 'me') filters.push(eq(conversations.assigneeUserId, viewer.userId));
   else if (q.assignee === 'unassigned') filters.push(isNull(conversations.assigneeUserId), isNull(conversations.assigneeTeamId));
   else if (q.assignee === 'my-team') filters.push(sql`${conversations.assigneeTeamId} in ${myTeams}`);
@@ -192,6 +197,9 @@ async function assertAssignees(db: Queryable, workspaceId: string, change: z.inf
 }
 
 /** Changes status, assignment, priority or tags of one or many conversations, in one transaction. */
+/** A text[] literal of bound parameters (a JS array alone would become a row). */
+const textArray = (values: string[]) => sql`array[${sql.join(values.map((v) => sql`${v}`), sql`, `)}]::text[]`;
+
 export async function updateConversations(db: Db, actor: Actor, viewer: Viewer, workspaceId: string, ids: string[], change: z.infer<typeof updateInput>) {
   return db.transaction(async (tx) => {
     await assertAssignees(tx, workspaceId, change);
@@ -202,9 +210,18 @@ export async function updateConversations(db: Db, actor: Actor, viewer: Viewer, 
       .for('update');
     if (before.length !== new Set(ids).size) throw notFound('conversation');
     const closing = change.status === 'closed';
+    const { addTags, removeTags, ...fields } = change;
+    if (change.tags && (addTags || removeTags)) throw invalid('tags', 'Set the tags, or add and remove some, not both.');
+    // Array arithmetic in SQL: each conversation keeps its own other tags.
+    let tags: SQL | undefined;
+    if (addTags || removeTags) {
+      tags = sql`${conversations.tags}`;
+      if (removeTags) tags = sql`array(select t from unnest(${tags}) t where t <> all(${textArray(removeTags)}))`;
+      if (addTags) tags = sql`array(select t from unnest(${tags} || ${textArray(addTags)}) with ordinality as x(t, n) group by t order by min(n))`;
+    }
     const updated = await tx
       .update(conversations)
-      .set({ ...change, ...(change.status ? { closedAt: closing ? now() : null } : {}) })
+      .set({ ...fields, ...(tags ? { tags } : {}), ...(change.status ? { closedAt: closing ? now() : null } : {}) })
       .where(inArray(conversations.id, ids))
       .returning();
     for (const b of before) {
@@ -213,8 +230,8 @@ export async function updateConversations(db: Db, actor: Actor, viewer: Viewer, 
         action: 'conversation.updated',
         targetType: 'conversation',
         targetId: b.id,
-        before: Object.fromEntries(Object.keys(change).map((k) => [k, b[k as keyof Conversation]])),
-        after: change,
+        before: { ...Object.fromEntries(Object.keys(fields).map((k) => [k, b[k as keyof Conversation]])), ...(tags ? { tags: b.tags } : {}) },
+        after: { ...fields, ...(tags ? { tags: updated.find((u) => u.id === b.id)?.tags } : {}) },
       });
     }
     return updated;

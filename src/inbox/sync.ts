@@ -152,12 +152,13 @@ async function fileMessage(tx: Tx, profile: SocialProfile, item: ConversationIte
       })
       .returning();
   } else if (!outbound) {
-    // A new message in a known thread: reopen it if closed, and let the rules raise, not lower, its priority.
+    // A new message from the customer in a known thread: it needs an answer again, so it is open
+    // (whether it was closed or pending, i.e. waiting on them); the rules may raise, not lower, its priority.
     const current = conversation;
     await tx
       .update(conversations)
       .set({
-        status: current.status === 'closed' ? 'open' : current.status,
+        status: 'open',
         closedAt: null,
         unread: sql`${conversations.unread} + 1`,
         lastMessageAt: sentAt > current.lastMessageAt ? sentAt : current.lastMessageAt,

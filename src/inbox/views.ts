@@ -62,11 +62,12 @@ export async function deleteView(db: Db, actor: Actor, viewer: Viewer, workspace
   });
 }
 
+/** The web app's built-in views: what needs an answer (open), by who holds it. */
 const BUILT_IN: Record<string, Partial<ListQuery>> = {
-  all: {},
-  mine: { assignee: 'me' },
-  myTeam: { team: 'mine' },
-  unassigned: { assignee: 'unassigned' },
+  all: { status: 'open' },
+  mine: { assignee: 'me', status: 'open' },
+  myTeam: { team: 'mine', status: 'open' },
+  unassigned: { assignee: 'unassigned', status: 'open' },
 };
 
 /**

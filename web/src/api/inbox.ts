@@ -163,6 +163,9 @@ export interface ConversationChange {
   assigneeTeamId?: string | null;
   priority?: Priority;
   tags?: string[];
+  /** Added to (or removed from) each conversation's own tags. */
+  addTags?: string[];
+  removeTags?: string[];
 }
 
 const base = (workspaceId: string) => `/workspaces/${workspaceId}`;

@@ -25,22 +25,11 @@ export function BulkBar({ workspaceId, selected, members, teams, onDone }: Props
     toast(done);
     onDone();
   };
-  /**
-   * The bulk endpoint sets tags, so conversations are grouped by the tags they already have and
-   * each group gets its own tags plus the new one: nobody loses a tag to a bulk action.
-   */
+  /** One request: the server adds the tag to each conversation's own tags, all or none. */
   const addTag = async () => {
     const name = tag.trim().replace(/^#/, '');
     if (!name) return;
-    const groups = new Map<string, { tags: string[]; ids: string[] }>();
-    for (const c of selected) {
-      if (c.tags.includes(name)) continue;
-      const key = JSON.stringify(c.tags);
-      const group = groups.get(key) ?? { tags: [...c.tags, name], ids: [] };
-      group.ids.push(c.id);
-      groups.set(key, group);
-    }
-    for (const group of groups.values()) await update.mutateAsync({ ids: group.ids, change: { tags: group.tags } });
+    await update.mutateAsync({ ids, change: { addTags: [name] } });
     setTag('');
     toast(`Tagged ${selected.length} ${selected.length === 1 ? 'conversation' : 'conversations'} “${name}”.`);
     onDone();

@@ -1,9 +1,9 @@
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, desc, eq, inArray } from 'drizzle-orm';
 import type { Queryable } from '../core/db.ts';
 import { sha256 } from '../core/crypto.ts';
 import { socialProfiles } from '../profiles/schema.ts';
 import { posts, postVariants } from '../publishing/schema.ts';
-import type { ApprovalContent } from './schema.ts';
+import { approvalRequests, type ApprovalContent } from './schema.ts';
 
 type ContentVariant = ApprovalContent['variants'][number];
 
@@ -52,3 +52,17 @@ export function covers(approved: ApprovalContent, wanted: ApprovalContent): bool
 
 /** The text of each variant, one per line, as the audit log and the CSV export show it. */
 export const contentText = (content: ApprovalContent) => content.variants.map((v) => `${v.handle} (${v.network}): ${v.text}`).join('\n');
+
+/**
+ * The approval a variant goes out under: the newest approved or bypassed request whose content
+ * holds it. Recorded with the publish so the audit log ties what went out to who approved it.
+ */
+export async function approvalOfVariant(db: Queryable, postId: string, variantId: string) {
+  const done = await db
+    .select({ id: approvalRequests.id, status: approvalRequests.status, contentHash: approvalRequests.contentHash, workflowName: approvalRequests.workflowName, content: approvalRequests.content })
+    .from(approvalRequests)
+    .where(and(eq(approvalRequests.postId, postId), inArray(approvalRequests.status, ['approved', 'bypassed'])))
+    .orderBy(desc(approvalRequests.submittedAt));
+  const request = done.find((r) => r.content.variants.some((v) => v.variantId === variantId));
+  return request ? { requestId: request.id, status: request.status, workflowName: request.workflowName, contentHash: request.contentHash } : null;
+}

@@ -19,6 +19,7 @@ import { linkCardFor } from './link-card.ts';
 import { notify } from '../notifications/service.ts';
 import { AttemptSuperseded, publishProgress } from './checkpoint.ts';
 import { evaluateCompliance, type ComplianceResult } from '../approvals/compliance.ts';
+import { approvalOfVariant } from '../approvals/content.ts';
 
 export const PUBLISH_JOB = 'publishing.publish';
 /** Transient failures are retried this many times before the post is marked failed. */
@@ -220,7 +221,14 @@ async function recordOutcome(chorus: Chorus, claim: NonNullable<Awaited<ReturnTy
         .update(postVariants)
         .set({ status: 'published', remoteId: first?.id ?? null, remoteUrl: first?.url ?? null, publishedAt: now(), lastError: null, updatedAt: now() })
         .where(eq(postVariants.id, variant.id));
-      await audit('post.published', { variantId: variant.id, remoteId: first?.id, url: first?.url, text: claim.text, alreadyExisted: outcome.result.alreadyExisted ?? false });
+      await audit('post.published', {
+        variantId: variant.id,
+        remoteId: first?.id,
+        url: first?.url,
+        text: claim.text,
+        alreadyExisted: outcome.result.alreadyExisted ?? false,
+        approval: await approvalOfVariant(tx, variant.postId, variant.id),
+      });
       await continueSeries(chorus, tx, variant.postId);
       return;
     }

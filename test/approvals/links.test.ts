@@ -112,6 +112,10 @@ describe.each(BACKENDS)('one-click approval links (%s)', (backend) => {
     await until(() => (w.network.received.some((r) => r.text === 'Hello <world> & friends') ? true : undefined), 'the post to be published');
     const history = (await w.owner.request('GET', `${w.base}/posts/${postId}/approvals`)).json().requests;
     expect(history[0]).toMatchObject({ status: 'approved', decisions: [{ userId: approver.userId, via: 'email', decision: 'approved' }] });
+    // The publish is audited with the approval it went out under: who approved exactly this text.
+    await until(async () => ((await w.owner.request('GET', `${w.base}/audit?action=post.published`)).json().events.length ? true : undefined), 'the publish to be audited');
+    const published = (await w.owner.request('GET', `${w.base}/audit?action=post.published`)).json().events[0];
+    expect(published.after.approval).toMatchObject({ requestId: history[0].id, status: 'approved', contentHash: history[0].contentHash });
 
     const reused = await page(approve, 'POST');
     expect(reused.statusCode).toBe(410);

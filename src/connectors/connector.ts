@@ -351,6 +351,13 @@ export interface Connector {
   fetchProfileMetrics(credentials: Credentials): Promise<ProfileMetrics>;
   /** Items newer than `since` (a cursor from the previous call), oldest first. */
   fetchConversations(credentials: Credentials, opts?: { since?: string | null; limit?: number }): Promise<ConversationPage>;
+  /**
+   * Real time, where the network pushes: holds the account's event stream open and calls
+   * `onActivity` whenever something `fetchConversations` would return may have arrived (the caller
+   * then fetches; the stream itself files nothing). Resolves when the network ends the stream,
+   * rejects with a ConnectorError when it cannot be opened or breaks, and ends quietly on `signal`.
+   */
+  watchInbox?(credentials: Credentials, handlers: { onActivity(): void }, signal: AbortSignal): Promise<void>;
   search(credentials: Credentials, query: { q: string; cursor?: string; limit?: number }): Promise<SearchPage>;
   /**
    * The account's own posts since an instant, newest first: how the publisher reconciles a publish

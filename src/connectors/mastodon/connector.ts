@@ -9,6 +9,7 @@ import { HttpClient } from '../http.ts';
 import { buildAuthorizationUrl, createPkce, credentialsFromToken, missingScopes, OAuthClient, randomState } from '../oauth.ts';
 import { htmlToText } from '../text/html.ts';
 import { MASTODON_DEFAULT_MAX } from '../text/mastodon.ts';
+import { streamingOrigin, watchNotifications } from './streaming.ts';
 import { Account, AccountResults, Instance, MediaAttachment, Notifications, RegisteredApp, SearchResults, Status, Statuses, type StatusT } from './schemas.ts';
 
 const NETWORK = 'mastodon';
@@ -279,6 +280,11 @@ export function createMastodonConnector(ctx: ConnectorContext = {}): Connector {
       }
       items.sort((a, b) => compareIds(a.id, b.id));
       return { items, cursor };
+    },
+    async watchInbox(c, { onActivity }, signal) {
+      const instanceUrl = base(c);
+      const origin = streamingOrigin(instanceUrl, (await describe(instanceUrl)).configuration?.urls?.streaming);
+      await watchNotifications(http.options, origin, c.accessToken, onActivity, signal);
     },
     async findRecentPosts(c, { since, limit }) {
       const statuses = await get(c, `/api/v1/accounts/${encodeURIComponent(c.accountId)}/statuses`, Statuses, { limit: Math.min(limit ?? 40, 40), exclude_reblogs: true });

@@ -13,6 +13,8 @@ export const Instance = z.object({
         .object({ supported_mime_types: z.array(z.string()), image_size_limit: z.number(), video_size_limit: z.number(), description_limit: z.number() })
         .partial()
         .optional(),
+      /** Where the streaming API lives when it is not on the instance's own host (wss://…). */
+      urls: z.object({ streaming: z.string() }).partial().optional(),
     })
     .optional(),
 });

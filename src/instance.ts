@@ -12,6 +12,7 @@ import { refreshTokensJob } from './profiles/jobs.ts';
 import { publishJob, reconcileJob } from './publishing/jobs.ts';
 import { emailJob } from './notifications/jobs.ts';
 import { inboxSchedulerJob, syncProfileJob } from './inbox/jobs.ts';
+import { startRealtimeInbox } from './inbox/realtime.ts';
 import { deadlineJob, deliverJob } from './approvals/jobs.ts';
 import { createMailer } from './integrations/email.ts';
 import { defaultConnectors } from './connectors/registry.ts';
@@ -71,6 +72,8 @@ export async function startInstance(options: StartOptions): Promise<Instance> {
     };
     jobs.register(...allJobs(chorus));
     await jobs.start({ work: options.work });
+    // Streams only bring syncs forward, so they belong where syncs run.
+    const realtime = options.work && config.inboxRealtime ? startRealtimeInbox(chorus) : null;
     let app: FastifyInstance | null = null;
     let url: string | null = null;
     if (options.http) {
@@ -86,6 +89,7 @@ export async function startInstance(options: StartOptions): Promise<Instance> {
       url,
       async stop() {
         await app?.close();
+        await realtime?.stop();
         await jobs.stop();
         await database.close();
       },

@@ -32,6 +32,8 @@ const envSchema = z.object({
   MAIL_FROM: z.string().min(3).default('Chorus <chorus@localhost>'),
   /** How often each profile's mentions, comments and DMs are fetched. */
   INBOX_SYNC_SECONDS: z.coerce.number().int().min(10).default(60),
+  /** Hold each profile's streaming connection open where the network has one (Mastodon). */
+  INBOX_REALTIME: booleanFromEnv.default(true),
   /** How long a publish attempt may stay open before it is presumed dead and reconciled. */
   PUBLISH_LEASE_SECONDS: z.coerce.number().int().min(1).default(300),
   /** Behind a reverse proxy: true, or the number of proxies to trust for the client address. */
@@ -59,6 +61,7 @@ export type Config = {
   publishLeaseSeconds: number;
   smtpUrl: string | undefined;
   inboxSyncSeconds: number;
+  inboxRealtime: boolean;
   mailFrom: string;
   mediaMaxImageBytes: number;
   mediaMaxVideoBytes: number;
@@ -103,6 +106,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     linkPreviewAllowPrivate: e.LINK_PREVIEW_ALLOW_PRIVATE,
     smtpUrl: e.SMTP_URL,
     inboxSyncSeconds: e.INBOX_SYNC_SECONDS,
+    inboxRealtime: e.INBOX_REALTIME,
     mailFrom: e.MAIL_FROM,
     ...overrides,
   };

@@ -147,6 +147,19 @@ export class JobEngine {
   }
 
   /**
+   * Queues a job to run now. Where its singleton key already holds one queued for later, that one
+   * is brought forward instead: a policy keeping one queued job per key would turn a new one away.
+   */
+  async sendNow(name: string, data: unknown, singletonKey: string): Promise<void> {
+    const payload = this.payloadFor(name, data);
+    await this.database.executeSql(
+      "UPDATE pgboss.job SET start_after = now() WHERE name = $1 AND singleton_key = $2 AND state = 'created' AND start_after > now()",
+      [name, singletonKey],
+    );
+    await this.boss.send(name, payload, { singletonKey });
+  }
+
+  /**
    * Queues many jobs of one kind in a single statement, each with its own options, validated as
    * `send` validates them. Jobs a singleton key turns away are skipped silently, as with `send`;
    * of two jobs in one call that share a key, either may be the one kept.

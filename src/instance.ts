@@ -72,8 +72,6 @@ export async function startInstance(options: StartOptions): Promise<Instance> {
     };
     jobs.register(...allJobs(chorus));
     await jobs.start({ work: options.work });
-    // Streams only bring syncs forward, so they belong where syncs run.
-    const realtime = options.work && config.inboxRealtime ? startRealtimeInbox(chorus) : null;
     let app: FastifyInstance | null = null;
     let url: string | null = null;
     if (options.http) {
@@ -82,6 +80,9 @@ export async function startInstance(options: StartOptions): Promise<Instance> {
       const address = app.server.address();
       url = typeof address === 'object' && address ? `http://localhost:${address.port}` : config.publicUrl;
     }
+    // Streams only bring syncs forward, so they belong where syncs run; started last, so a failed
+    // start leaves none open.
+    const realtime = options.work && config.inboxRealtime ? startRealtimeInbox(chorus) : null;
     logger.info({ database: database.describe, url, work: options.work }, 'Chorus started');
     return {
       chorus,

@@ -196,7 +196,8 @@ describe.each(BACKENDS)('replying from the inbox (%s)', (backend) => {
     expect((await ben.api.request('DELETE', ws(`/inbox/views/${shared.json().view.id}`))).statusCode).toBe(403);
     await owner.request('PATCH', ws(`/inbox/${unnamedId}`), { assigneeUserId: ana.userId, status: 'open' });
     const counts = (await ana.api.request('GET', ws('/inbox/counts'))).json();
-    expect(counts).toMatchObject({ all: { total: 2 }, mine: { total: 1 }, myTeam: { total: 0, unread: 0 }, unassigned: { total: 1 } });
+    // Built-in views count what waits for an answer (open); Carla's conversation, answered, is pending.
+    expect(counts).toMatchObject({ all: { total: 1 }, mine: { total: 1 }, myTeam: { total: 0, unread: 0 }, unassigned: { total: 0 } });
     expect(counts.views.map((v: { name: string; total: number }) => [v.name, v.total])).toEqual([['DMs', 1], ['My DMs', 1]]);
     expect((await ana.api.request('DELETE', ws(`/inbox/views/${mine.json().view.id}`))).statusCode).toBe(204);
     expect(await views(ana.api)).toEqual(['DMs']);

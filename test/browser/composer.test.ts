@@ -108,6 +108,10 @@ describe('the composer in the web app', () => {
     await picker.waitFor({ state: 'hidden' });
     await shot(page, 'emoji');
 
+    // The first autosave turns the new post into a saved draft (its own address); typing goes on there.
+    await page.waitForURL(/\/publish\/posts\//);
+    await text.waitFor();
+
     // @mention: the Mastodon instance's account search, inserted as @user@instance.
     for (let i = 0; i < 4; i++) mastodonFetch.on('GET https://social.example/api/v2/search', fixture('mastodon', 'search_accounts'));
     await text.press('End');
